@@ -1,0 +1,5 @@
+export * from './hangup-cause.js';
+export * from './media-ref.js';
+export * from './media-events.js';
+export * from './media-adapter.js';
+export * from './digit-collector.js';

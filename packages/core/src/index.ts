@@ -11,3 +11,5 @@ export { createEmitter, type EventMap, type TypedEmitter } from './events/typed-
 export { MinHeap } from './collections/min-heap.js';
 export * from './media/index.js';
 export * from './simulator/index.js';
+export * from './storage/index.js';
+export { createSwitchboard, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';

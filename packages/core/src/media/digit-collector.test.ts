@@ -13,7 +13,7 @@ const menu: CollectDigitsOptions = {
 };
 
 /** An answered inbound caller who presses `dtmf` (ms after answer); the menu prompt lasts 4 s. */
-async function caller(dtmf: Array<{ afterMs: number; digits: string }>) {
+async function caller(dtmf: Array<{ afterMs: number; digits: string; gapMs?: number }>) {
   const sim = await startSimulation({ media: { files: { menu: 4_000, invalid: 2_000 } } });
   const callId = sim.pbx.placeCall({ from: { number: '+15551230001' }, to: '+18005550100', script: { dtmf } });
   await sim.clock.advance(0);

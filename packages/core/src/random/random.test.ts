@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { sampleDuration } from './distribution.js';
-import { SeededRandom } from './random.js';
+import { SeededRandom, type Random } from './random.js';
 
-const draw = (r: SeededRandom, n: number) => Array.from({ length: n }, () => r.next());
+const draw = (r: Random, n: number) => Array.from({ length: n }, () => r.next());
 
 describe('SeededRandom', () => {
   it('gives the same sequence for the same seed and a different one for another seed', () => {

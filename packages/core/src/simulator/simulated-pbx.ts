@@ -216,7 +216,11 @@ export class SimulatedPbx implements MediaAdapter {
   /** Drops the records of ended calls (long simulations keep memory flat this way). */
   forgetEnded(): number {
     let dropped = 0;
-    for (const [id, leg] of this.legs) if (leg.state === 'ended') (this.legs.delete(id), dropped++);
+    for (const [id, leg] of this.legs) {
+      if (leg.state !== 'ended') continue;
+      this.legs.delete(id);
+      dropped++;
+    }
     return dropped;
   }
 

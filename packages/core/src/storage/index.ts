@@ -1,0 +1,17 @@
+export { parseDatabaseUrl, redactConnectionString, validateStorageConfig, type StorageConfig, type StorageDialect } from './config.js';
+export { createStorage, type Storage, type StorageOptions } from './storage.js';
+export { migrations, type Migration } from './migrations/index.js';
+export {
+  TenantScopedRepository,
+  insertInBatches,
+  type NewEntity,
+  type RepositoryContext,
+  type TenantScope,
+} from './repository.js';
+export { RowCodec, snakeCase, type ColumnKind, type ColumnSpec, type Row } from './row-codec.js';
+export { isForeignKeyViolation, isUniqueViolation, toStorageError, withStorageErrors, type ConstraintMessages } from './db-errors.js';
+export { TenantRepository, type NewTenant, type Tenant, type TenantPatch, type TenantStatus } from './repositories/tenants.js';
+export { UserRepository, type NewUser, type User, type UserPatch, type UserStatus } from './repositories/users.js';
+export { ApiKeyRepository, type ApiKey, type NewApiKey } from './repositories/api-keys.js';
+export { PlatformSettingsRepository } from './repositories/platform-settings.js';
+export { AuditLogRepository, type AuditEntry, type AuditListOptions, type NewAuditEntry } from './repositories/audit-log.js';

@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Clock } from '../clock/clock.js';
+import { UnavailableError } from '../errors/errors.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { redactConnectionString, validateStorageConfig, type StorageConfig, type StorageDialect } from './config.js';
+import { driverMessage, toStorageError } from './db-errors.js';
+import { ListMigrationSource, MIGRATIONS_TABLE, migrations } from './migrations/index.js';
+import type { RepositoryContext } from './repository.js';
+import { ApiKeyRepository } from './repositories/api-keys.js';
+import { AuditLogRepository } from './repositories/audit-log.js';
+import { PlatformSettingsRepository } from './repositories/platform-settings.js';
+import { TenantRepository } from './repositories/tenants.js';
+import { UserRepository } from './repositories/users.js';
+
+export interface StorageOptions {
+  clock: Clock;
+  logger?: Logger;
+  /** Id generator for new rows. Default: crypto.randomUUID. */
+  newId?: () => string;
+}
+
+export interface Storage {
+  readonly dialect: StorageDialect;
+  /** The knex instance, for repositories added later and for transactions. */
+  readonly knex: Knex;
+  /** Applies the migrations not applied yet; returns their names (empty when up to date). */
+  migrate(): Promise<string[]>;
+  /** Resolves when the database answers; UnavailableError when it does not. */
+  ping(): Promise<void>;
+  /** Closes every connection. Calling it again is harmless. */
+  close(): Promise<void>;
+  readonly tenants: TenantRepository;
+  readonly users: UserRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly settings: PlatformSettingsRepository;
+  readonly auditLog: AuditLogRepository;
+}
+
+const INT8_OID = 20;
+
+/**
+ * pg returns bigint (int8) as a string because it can exceed 2^53. Our bigint columns hold
+ * epoch milliseconds and counts, far below that, so they are parsed as numbers. The parser
+ * is given to each connection (pg's `types` option) rather than set on pg's global registry,
+ * so other pg users in the same process are unaffected.
+ */
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format),
+};
+
+/**
+ * Opens the database, checks that it answers, and returns the repositories over it.
+ * Migrations are not applied here: call `migrate()` (the server does on start).
+ */
+export async function createStorage(config: StorageConfig, options: StorageOptions): Promise<Storage> {
+  validateStorageConfig(config);
+  const logger = (options.logger ?? silentLogger).child({ component: 'storage' });
+  const dialect: StorageDialect = config.client;
+  const target = config.client === 'sqlite' ? config.filename : redactConnectionString(config.connection);
+
+  // knex prints its own warnings to the console unless given a logger; route them to ours.
+  const log: Knex.Logger = {
+    warn: (message: unknown) => logger.warn({ knex: message }, 'knex warning'),
+    error: (message: unknown) => logger.error({ knex: message }, 'knex error'),
+    deprecate: (method: string, alternative: string) => logger.warn({ method, alternative }, 'knex deprecation'),
+    debug: (message: unknown) => logger.debug({ knex: message }, 'knex debug'),
+  };
+  const knex = config.client === 'sqlite' ? await openSqlite(config.filename, log) : knexFactory({ ...pgKnexConfig(config), log });
+  try {
+    if (config.client === 'pg' && config.schema !== undefined) {
+      await knex.raw('create schema if not exists ??', [config.schema]);
+    } else {
+      await knex.raw('select 1');
+    }
+  } catch (error) {
+    await knex.destroy().catch(() => undefined);
+    throw new UnavailableError(`Cannot open the ${dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database ${target}: ${driverMessage(error)}`, {
+      cause: error,
+      details: { dialect, database: target },
+    });
+  }
+  logger.info({ dialect, database: target }, 'storage opened');
+
+  const ctx: RepositoryContext = { db: knex, dialect, clock: options.clock, newId: options.newId ?? randomUUID };
+  let closing: Promise<void> | undefined;
+
+  return {
+    dialect,
+    knex,
+    async migrate() {
+      try {
+        const [, applied] = (await knex.migrate.latest({
+          migrationSource: new ListMigrationSource(migrations),
+          tableName: MIGRATIONS_TABLE,
+        })) as [number, string[]];
+        if (applied.length > 0) logger.info({ applied }, 'migrations applied');
+        return applied;
+      } catch (error) {
+        throw toStorageError(error);
+      }
+    },
+    async ping() {
+      try {
+        await knex.raw('select 1');
+      } catch (error) {
+        throw new UnavailableError(`The ${dialect} database ${target} does not answer: ${driverMessage(error)}`, { cause: error });
+      }
+    },
+    close() {
+      closing ??= knex.destroy().then(() => logger.info({ dialect, database: target }, 'storage closed'));
+      return closing;
+    },
+    tenants: new TenantRepository(ctx),
+    users: new UserRepository(ctx),
+    apiKeys: new ApiKeyRepository(ctx),
+    settings: new PlatformSettingsRepository(ctx),
+    auditLog: new AuditLogRepository(ctx),
+  };
+}
+
+async function openSqlite(filename: string, log: Knex.Logger): Promise<Knex> {
+  if (filename !== ':memory:') {
+    try {
+      await mkdir(dirname(filename), { recursive: true });
+    } catch (error) {
+      throw new UnavailableError(`Cannot create the folder for the SQLite database ${filename}: ${driverMessage(error)}`, { cause: error });
+    }
+  }
+  return knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename },
+    useNullAsDefault: true,
+    log,
+    // better-sqlite3 is synchronous and SQLite has one writer: one connection serves all,
+    // and `:memory:` lives exactly as long as that connection (min 1 keeps it).
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (connection: { pragma(source: string): unknown }, done: (error: Error | null, connection: unknown) => void) => {
+        try {
+          // WAL: readers do not block the writer; NORMAL is durable across crashes in WAL mode.
+          connection.pragma('journal_mode = WAL');
+          connection.pragma('synchronous = NORMAL');
+          connection.pragma('foreign_keys = ON');
+          connection.pragma('busy_timeout = 5000');
+          done(null, connection);
+        } catch (error) {
+          done(error as Error, connection);
+        }
+      },
+    },
+  });
+}
+
+function pgKnexConfig(config: Extract<StorageConfig, { client: 'pg' }>): Knex.Config {
+  return {
+    client: 'pg',
+    connection: { connectionString: config.connection, types: pgTypes } as Knex.PgConnectionConfig,
+    ...(config.schema === undefined ? {} : { searchPath: [config.schema] }),
+    pool: { min: config.pool?.min ?? 0, max: config.pool?.max ?? 10 },
+    acquireConnectionTimeout: 10_000,
+  };
+}

@@ -1,0 +1,74 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger as PinoLogger } from 'pino';
+import { Api } from './http/api.js';
+import { docsPage } from './http/docs-page.js';
+import { errorMiddleware, notFoundHandler } from './http/problem.js';
+import type { AppContext } from './context.js';
+import { authRoutes } from './routes/auth.js';
+import { healthRoutes } from './routes/health.js';
+import { simulatorRoutes } from './routes/simulator.js';
+import { tenantRoutes } from './routes/tenants.js';
+
+export const API_BASE = '/api/v1';
+
+export interface CreateAppOptions {
+  /** Request logs go here (pino); none when absent. */
+  httpLogger?: PinoLogger;
+  /** Extra routes a host mounts under the API base before the built-in ones, with the same auth. */
+  extend?: (api: Api, ctx: AppContext) => void;
+}
+
+/** The Express application: health, the REST API with its OpenAPI document, and the API reference page. */
+export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Behind one reverse proxy on the same host, req.ip is the client's address.
+  app.set('trust proxy', 'loopback');
+  if (options.httpLogger) app.use(pinoHttp({ logger: options.httpLogger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+
+  healthRoutes(app as unknown as express.Router, ctx);
+
+  const api = new Api({
+    authenticate: (req) => ctx.auth.authenticate(req),
+    authorize: (principal, access) => ctx.auth.authorize(principal, access),
+    onMutation: async (event) => {
+      await ctx.switchboard.storage.auditLog.append({
+        tenantId: event.principal.tenantId,
+        actorType: event.principal.via === 'api-key' ? 'api_key' : 'user',
+        actorId: event.principal.apiKeyId ?? event.principal.userId,
+        action: `${event.method.toUpperCase()} ${event.path}`,
+        resource: event.path.split('/')[1] ?? '',
+        resourceId: typeof event.params['id'] === 'string' ? event.params['id'] : null,
+        details: { status: event.status, params: event.params },
+        ip: event.ip ?? null,
+      });
+    },
+  });
+  options.extend?.(api, ctx);
+  authRoutes(api, ctx);
+  tenantRoutes(api, ctx);
+  simulatorRoutes(api, ctx);
+
+  const openapi = api.openapi(
+    {
+      title: 'Switchboard API',
+      version: ctx.version,
+      description: 'The REST API of the Switchboard contact-center server. Log in at `POST /api/v1/auth/login`, then send `Authorization: Bearer <token>`.',
+    },
+    API_BASE,
+  );
+  app.use(API_BASE, express.json({ limit: '1mb' }));
+  app.get(`${API_BASE}/openapi.json`, (_req, res) => {
+    res.json(openapi);
+  });
+  app.use(API_BASE, api.router());
+  app.use('/docs', docsPage(`${API_BASE}/openapi.json`));
+  app.get('/', (_req, res) => {
+    res.json({ name: 'Switchboard', version: ctx.version, docs: '/docs', openapi: `${API_BASE}/openapi.json`, health: '/healthz' });
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorMiddleware((error, message) => ctx.logger.error({ err: error }, message)));
+  return app;
+}

@@ -1,0 +1,77 @@
+import { isSwitchboardError, ValidationError } from '@switchboard/core';
+import { CONFIG_ENV, loadConfig } from './config.js';
+import { startServer } from './server.js';
+import { VERSION } from './version.js';
+
+const HELP = `Usage: switchboard serve [options]
+
+Runs the Switchboard server. Every option can also be set with its environment variable.
+
+Options:
+  --port <n>          HTTP port (${CONFIG_ENV.port}, or PORT)          default 3000
+  --host <addr>       address to listen on (${CONFIG_ENV.host})          default 0.0.0.0
+  --db <url>          SQLite file, :memory: or postgres://… (${CONFIG_ENV.db})
+                                                                default ./data/switchboard.db
+  --media <kind>      sim | freeswitch | asterisk (${CONFIG_ENV.media})  default sim
+  --clock <kind>      real | virtual (${CONFIG_ENV.clock})             default real
+  --seed <n>          seed of the simulation (${CONFIG_ENV.seed})
+  --demo <bool>       create the demo tenant (${CONFIG_ENV.demo})          default true
+  --log-level <lvl>   fatal…trace, silent (${CONFIG_ENV.logLevel})    default info
+  --token-ttl <s>     access-token lifetime (${CONFIG_ENV.tokenTtlSeconds}) default 3600
+
+Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword}.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP);
+    return command === undefined ? 1 : 0;
+  }
+  if (command === 'version' || command === '--version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`Unknown command "${command}".\n\n${HELP}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const config = loadConfig(rest);
+  const server = await startServer(config);
+  process.stdout.write(`Switchboard is running at ${server.url}  (API reference: ${server.url}/docs)\n`);
+  const stop = (signal: string) => {
+    process.stdout.write(`\n${signal}: stopping…\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ValidationError) {
+      process.stderr.write(`switchboard: ${error.message}\n${error.issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}\n`);
+      process.exitCode = 2;
+    } else if (isSwitchboardError(error)) {
+      process.stderr.write(`switchboard: ${error.message}\n`);
+      process.exitCode = 1;
+    } else {
+      process.stderr.write(`switchboard: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

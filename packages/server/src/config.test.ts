@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '@switchboard/core';
+import { loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the embedded defaults: SQLite under ./data, the simulator, the real clock, the demo', () => {
+    expect(loadConfig([], {})).toMatchObject({ port: 3000, db: './data/switchboard.db', media: 'sim', clock: 'real', demo: true, logLevel: 'info' });
+  });
+
+  it('takes flags over SWITCHBOARD_* variables over PORT', () => {
+    const env = { PORT: '8080', SWITCHBOARD_MEDIA: 'asterisk', SWITCHBOARD_CLOCK: 'virtual', SWITCHBOARD_DEMO: 'false' };
+    expect(loadConfig([], env)).toMatchObject({ port: 8080, media: 'asterisk', clock: 'virtual', demo: false });
+    expect(loadConfig([], { ...env, SWITCHBOARD_PORT: '9000' }).port).toBe(9000);
+    expect(loadConfig(['--port', '7000', '--media', 'freeswitch', '--db', 'postgres://u:p@h/db', '--clock', 'real'], env)).toMatchObject({
+      port: 7000,
+      media: 'freeswitch',
+      db: 'postgres://u:p@h/db',
+      clock: 'real',
+    });
+  });
+
+  it('names the bad setting', () => {
+    const bad = (argv: string[], env = {}) => {
+      try {
+        loadConfig(argv, env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ValidationError);
+        return (error as ValidationError).issues.map((i) => i.path);
+      }
+      throw new Error('expected a ValidationError');
+    };
+    expect(bad(['--media', 'pots'])).toEqual(['configuration.media'.replace('configuration.', '')]);
+    expect(bad(['--port', '99999'])).toEqual(['port']);
+    expect(bad([], { SWITCHBOARD_JWT_SECRET: 'short' })).toEqual(['jwtSecret']);
+    expect(bad(['--colour', 'red'])).toEqual(['argv']);
+  });
+});

@@ -1,0 +1,80 @@
+import { parseArgs } from 'node:util';
+import { ValidationError, parseOrThrow } from '@switchboard/core';
+import { z } from 'zod';
+
+/** Everything `switchboard serve` can be told, from flags or the environment. */
+export const serverConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65_535).default(3000),
+  host: z.string().min(1).default('0.0.0.0'),
+  /** A database URL: a SQLite file path, `:memory:`, or `postgres://…`. */
+  db: z.string().min(1).default('./data/switchboard.db'),
+  media: z.enum(['sim', 'freeswitch', 'asterisk']).default('sim'),
+  clock: z.enum(['real', 'virtual']).default('real'),
+  /** Seed of the simulation's randomness; random when absent. */
+  seed: z.coerce.number().int().min(0).max(4_294_967_295).optional(),
+  /** Create the demo tenant and its data on start. */
+  demo: z
+    .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'true' || v === '1')
+    .default(true),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** HMAC secret for access tokens; generated once and kept in the database when absent. */
+  jwtSecret: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Access-token lifetime. */
+  tokenTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(3_600),
+  /** Password of the first administrator; generated (and printed once) when absent. */
+  adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** How long shutdown waits for requests in flight. */
+  shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+});
+
+export type ServerConfig = z.output<typeof serverConfigSchema>;
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+
+/** Flag → environment variable. `PORT` is honoured too, as platforms set it. */
+export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
+  port: 'SWITCHBOARD_PORT',
+  host: 'SWITCHBOARD_HOST',
+  db: 'SWITCHBOARD_DB',
+  media: 'SWITCHBOARD_MEDIA',
+  clock: 'SWITCHBOARD_CLOCK',
+  seed: 'SWITCHBOARD_SEED',
+  demo: 'SWITCHBOARD_DEMO',
+  logLevel: 'SWITCHBOARD_LOG_LEVEL',
+  jwtSecret: 'SWITCHBOARD_JWT_SECRET',
+  tokenTtlSeconds: 'SWITCHBOARD_TOKEN_TTL_SECONDS',
+  adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD',
+  shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS',
+};
+
+const FLAGS: Record<string, keyof ServerConfig> = {
+  port: 'port',
+  host: 'host',
+  db: 'db',
+  media: 'media',
+  clock: 'clock',
+  seed: 'seed',
+  demo: 'demo',
+  'log-level': 'logLevel',
+  'token-ttl': 'tokenTtlSeconds',
+};
+
+/** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */
+export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: Object.fromEntries(Object.keys(FLAGS).map((flag) => [flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ValidationError((error as Error).message, [{ path: 'argv', message: (error as Error).message }]);
+  }
+  const input: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(CONFIG_ENV)) if (env[name] !== undefined && env[name] !== '') input[key] = env[name];
+  if (input['port'] === undefined && env['PORT']) input['port'] = env['PORT'];
+  for (const [flag, key] of Object.entries(FLAGS)) if (values[flag] !== undefined) input[key] = values[flag];
+  return parseOrThrow(serverConfigSchema, input, 'configuration');
+}

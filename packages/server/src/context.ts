@@ -1,0 +1,12 @@
+import type { Switchboard } from '@switchboard/core';
+import type { AuthService } from './auth/auth-service.js';
+import type { Logger } from '@switchboard/core';
+
+/** What route handlers get to work with. */
+export interface AppContext {
+  switchboard: Switchboard;
+  auth: AuthService;
+  logger: Logger;
+  clockMode: 'real' | 'virtual';
+  version: string;
+}

@@ -1,0 +1,42 @@
+import { loadConfig, type ServerConfigInput } from '../config.js';
+import { startServer, type RunningServer, type StartServerOptions } from '../server.js';
+
+export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
+export const JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+
+/** A real server on a free loopback port with an in-memory database, quiet logs and a known admin password. */
+export async function startTestServer(overrides: Partial<Record<keyof ServerConfigInput, string>> = {}, options: StartServerOptions = {}) {
+  const env: NodeJS.ProcessEnv = {
+    SWITCHBOARD_PORT: '0',
+    SWITCHBOARD_HOST: '127.0.0.1',
+    SWITCHBOARD_DB: ':memory:',
+    SWITCHBOARD_LOG_LEVEL: 'silent',
+    SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    SWITCHBOARD_JWT_SECRET: JWT_SECRET,
+  };
+  const names: Record<string, string> = { port: 'SWITCHBOARD_PORT', db: 'SWITCHBOARD_DB', clock: 'SWITCHBOARD_CLOCK', seed: 'SWITCHBOARD_SEED', demo: 'SWITCHBOARD_DEMO', adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD', media: 'SWITCHBOARD_MEDIA', shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS' };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) delete env[names[key]!];
+    else env[names[key]!] = value;
+  }
+  const server = await startServer(loadConfig([], env), { print: () => {}, ...options });
+  return withClient(server);
+}
+
+export function withClient(server: RunningServer) {
+  const call = async (method: string, path: string, init: { body?: unknown; token?: string; headers?: Record<string, string>; raw?: string } = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    if (init.token) headers['authorization'] = `Bearer ${init.token}`;
+    if (init.body !== undefined || init.raw !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(server.url + path, { method, headers, body: init.raw ?? (init.body === undefined ? undefined : JSON.stringify(init.body)) });
+    const text = await response.text();
+    const body = text === '' ? undefined : JSON.parse(text);
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body };
+  };
+  const login = async (username = 'admin', password = ADMIN_PASSWORD, tenant?: string) => {
+    const res = await call('POST', '/api/v1/auth/login', { body: { username, password, ...(tenant ? { tenant } : {}) } });
+    if (res.status !== 200) throw new Error(`login failed: ${JSON.stringify(res.body)}`);
+    return res.body.token as string;
+  };
+  return { ...server, server, call, login };
+}

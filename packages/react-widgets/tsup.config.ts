@@ -6,6 +6,10 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
-  shims: true,
-  target: 'node20',
+  // The widgets run in the host's browser bundle (and in Node for server rendering and tests):
+  // no Node built-ins, no shims, syntax every evergreen browser and Node 20 understand.
+  platform: 'neutral',
+  target: 'es2022',
+  // The host brings React (a peer dependency); bundling a second copy would break hooks.
+  external: ['react', 'react-dom', 'react/jsx-runtime'],
 });

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger as PinoLogger } from 'pino';
 import { Api } from './http/api.js';
+import { cors } from './http/cors.js';
 import { docsPage } from './http/docs-page.js';
 import { errorMiddleware, notFoundHandler } from './http/problem.js';
 import type { AppContext } from './context.js';
@@ -58,6 +59,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
     },
     API_BASE,
   );
+  if (ctx.corsOrigins.length > 0) app.use(API_BASE, cors(ctx.corsOrigins));
   app.use(API_BASE, express.json({ limit: '1mb' }));
   app.get(`${API_BASE}/openapi.json`, (_req, res) => {
     res.json(openapi);

@@ -18,6 +18,8 @@ Options:
   --demo <bool>       create the demo tenant (${CONFIG_ENV.demo})          default true
   --log-level <lvl>   fatal…trace, silent (${CONFIG_ENV.logLevel})    default info
   --token-ttl <s>     access-token lifetime (${CONFIG_ENV.tokenTtlSeconds}) default 3600
+  --cors-origins <l>  comma-separated browser origins allowed to call the API,
+                      e.g. https://crm.example.com (${CONFIG_ENV.corsOrigins})
 
 Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword}.
 `;

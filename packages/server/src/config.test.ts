@@ -7,6 +7,11 @@ describe('loadConfig', () => {
     expect(loadConfig([], {})).toMatchObject({ port: 3000, db: './data/switchboard.db', media: 'sim', clock: 'real', demo: true, logLevel: 'info' });
   });
 
+  it('reads the CORS allow-list', () => {
+    expect(loadConfig(['--cors-origins', 'https://crm.example.com, http://localhost:5173'], {}).corsOrigins).toEqual(['https://crm.example.com', 'http://localhost:5173']);
+    expect(loadConfig([], {}).corsOrigins).toEqual([]);
+  });
+
   it('takes flags over SWITCHBOARD_* variables over PORT', () => {
     const env = { PORT: '8080', SWITCHBOARD_MEDIA: 'asterisk', SWITCHBOARD_CLOCK: 'virtual', SWITCHBOARD_DEMO: 'false' };
     expect(loadConfig([], env)).toMatchObject({ port: 8080, media: 'asterisk', clock: 'virtual', demo: false });
@@ -33,5 +38,6 @@ describe('loadConfig', () => {
     expect(bad(['--port', '99999'])).toEqual(['port']);
     expect(bad([], { SWITCHBOARD_JWT_SECRET: 'short' })).toEqual(['jwtSecret']);
     expect(bad(['--colour', 'red'])).toEqual(['argv']);
+    expect(bad(['--cors-origins', 'crm.example.com'])).toEqual(['corsOrigins.0']);
   });
 });

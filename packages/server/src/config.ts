@@ -24,6 +24,12 @@ export const serverConfigSchema = z.object({
   tokenTtlSeconds: z.coerce.number().int().min(60).max(86_400).default(3_600),
   /** Password of the first administrator; generated (and printed once) when absent. */
   adminPassword: z.string().min(12, 'must be at least 12 characters').optional(),
+  /** Origins allowed to call the API from a browser (the host CRM embedding the widgets); `*` for any. */
+  corsOrigins: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, message: 'each origin is a URL like https://crm.example.com' })]))),
   /** How long shutdown waits for requests in flight. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
 });
@@ -45,6 +51,7 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   tokenTtlSeconds: 'SWITCHBOARD_TOKEN_TTL_SECONDS',
   adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD',
   shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS',
+  corsOrigins: 'SWITCHBOARD_CORS_ORIGINS',
 };
 
 const FLAGS: Record<string, keyof ServerConfig> = {
@@ -57,6 +64,7 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   demo: 'demo',
   'log-level': 'logLevel',
   'token-ttl': 'tokenTtlSeconds',
+  'cors-origins': 'corsOrigins',
 };
 
 /** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */

@@ -9,4 +9,6 @@ export interface AppContext {
   logger: Logger;
   clockMode: 'real' | 'virtual';
   version: string;
+  /** Browser origins allowed to call the API (CORS). */
+  corsOrigins: readonly string[];
 }

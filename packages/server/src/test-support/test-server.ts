@@ -14,7 +14,7 @@ export async function startTestServer(overrides: Partial<Record<keyof ServerConf
     SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
     SWITCHBOARD_JWT_SECRET: JWT_SECRET,
   };
-  const names: Record<string, string> = { port: 'SWITCHBOARD_PORT', db: 'SWITCHBOARD_DB', clock: 'SWITCHBOARD_CLOCK', seed: 'SWITCHBOARD_SEED', demo: 'SWITCHBOARD_DEMO', adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD', media: 'SWITCHBOARD_MEDIA', shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS' };
+  const names: Record<string, string> = { port: 'SWITCHBOARD_PORT', db: 'SWITCHBOARD_DB', clock: 'SWITCHBOARD_CLOCK', seed: 'SWITCHBOARD_SEED', demo: 'SWITCHBOARD_DEMO', adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD', media: 'SWITCHBOARD_MEDIA', shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS', corsOrigins: 'SWITCHBOARD_CORS_ORIGINS' };
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[names[key]!];
     else env[names[key]!] = value;

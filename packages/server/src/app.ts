@@ -39,7 +39,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
         actorType: event.principal.via === 'api-key' ? 'api_key' : 'user',
         actorId: event.principal.apiKeyId ?? event.principal.userId,
         action: `${event.method.toUpperCase()} ${event.path}`,
-        resource: event.path.split('/')[1] ?? '',
+        resource: event.path.split('/')[1] || 'api',
         resourceId: typeof event.params['id'] === 'string' ? event.params['id'] : null,
         details: { status: event.status, params: event.params },
         ip: event.ip ?? null,

@@ -47,10 +47,10 @@ describe('collectDigits', () => {
     expect(await result).toEqual({ status: 'ok', digits: '42', attempts: 1 });
   });
 
-  it('no input: retries after the invalid prompt, then reports the timeout', async () => {
+  it('no input: retries after the timeout prompt (not the invalid one), then reports the timeout', async () => {
     const { clock, pbx, callId, events } = await caller([]);
-    const result = pbx.collectDigits(callId, { ...menu, retries: 1, invalidPrompt: [file('invalid')] });
-    // prompt 4 s + first-digit 5 s, then invalid prompt 2 s + 5 s.
+    const result = pbx.collectDigits(callId, { ...menu, retries: 1, invalidPrompt: [file('menu')], timeoutPrompt: [file('invalid')] });
+    // prompt 4 s + first-digit 5 s, then the 2 s timeout prompt + 5 s.
     await clock.advance(15_999);
     expect(await Promise.race([result, Promise.resolve('pending')])).toBe('pending');
     await clock.advance(1);

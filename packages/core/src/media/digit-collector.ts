@@ -17,8 +17,9 @@ type Phase = 'prompting' | 'waiting' | 'reprompting' | 'done';
  * Collects DTMF on one leg the way `play_and_get_digits` does: the prompt plays
  * (a key stops it and counts as the first digit), then the first-digit timeout
  * runs, then the inter-digit timeout after each key; a terminator or reaching
- * `maxDigits` ends the entry. A too-short entry, one failing `validPattern`, or
- * no entry at all is retried `retries` times, playing `invalidPrompt` first.
+ * `maxDigits` ends the entry. A too-short entry or one failing `validPattern` is
+ * retried (up to `retries` times) after `invalidPrompt`; no entry at all after
+ * `timeoutPrompt`; either defaults to the prompt again.
  * The adapter feeds it `onDtmf`, `onPlaybackFinished` and `onHangup`.
  */
 export class DigitCollector {
@@ -151,7 +152,7 @@ export class DigitCollector {
       this.finish({ status, digits, attempts: this.attempts, ...(terminator === undefined ? {} : { terminator }) });
       return;
     }
-    this.beginAttempt(this.options.invalidPrompt ?? this.options.prompt);
+    this.beginAttempt((status === 'timeout' ? this.options.timeoutPrompt : this.options.invalidPrompt) ?? this.options.prompt);
   }
 
   private finish(result: CollectDigitsResult): void {

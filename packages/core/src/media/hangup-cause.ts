@@ -1,8 +1,10 @@
 /**
  * Hang-up causes are ITU-T Q.850 cause names, as FreeSWITCH spells them
  * (Asterisk reports the same causes by number). Core records the cause, its
- * Q.850 code and the SIP status, and later maps them to the manual's
- * hang-up reasons for CDRs.
+ * code and the SIP status, and later maps them to the manual's hang-up reasons
+ * for CDRs. Codes 1–127 are Q.850's; the switch-only causes (above 127) carry
+ * FreeSWITCH's own numbers (switch_types.h), so a code read off the wire from
+ * either vendor means the same thing here.
  */
 export const HANGUP_CAUSES = {
   UNALLOCATED_NUMBER: { q850: 1, sip: 404 },
@@ -32,15 +34,17 @@ export const HANGUP_CAUSES = {
   /** The caller gave up before the call was answered (SIP CANCEL). */
   ORIGINATOR_CANCEL: { q850: 487, sip: 487 },
   /** The channel was hung up by a command (ours or an operator's). */
-  MANAGER_REQUEST: { q850: 503, sip: 200 },
+  MANAGER_REQUEST: { q850: 703, sip: 200 },
   /** Another leg of a ring-all answered first. */
-  LOSE_RACE: { q850: 502, sip: 487 },
+  LOSE_RACE: { q850: 702, sip: 487 },
   /** Another phone picked the call up. */
-  PICKED_OFF: { q850: 25, sip: 487 },
-  USER_NOT_REGISTERED: { q850: 606, sip: 480 },
-  MEDIA_TIMEOUT: { q850: 604, sip: 408 },
-  ALLOTTED_TIMEOUT: { q850: 602, sip: 200 },
-  SYSTEM_SHUTDOWN: { q850: 503, sip: 503 },
+  PICKED_OFF: { q850: 805, sip: 487 },
+  USER_NOT_REGISTERED: { q850: 806, sip: 480 },
+  MEDIA_TIMEOUT: { q850: 804, sip: 408 },
+  ALLOTTED_TIMEOUT: { q850: 802, sip: 200 },
+  SYSTEM_SHUTDOWN: { q850: 701, sip: 503 },
+  /** Ringing (no answer, no progress) lasted longer than the switch allows. */
+  PROGRESS_TIMEOUT: { q850: 807, sip: 408 },
 } as const satisfies Record<string, { q850: number; sip: number }>;
 
 export type HangupCause = keyof typeof HANGUP_CAUSES;
@@ -51,12 +55,28 @@ export function isHangupCause(value: string): value is HangupCause {
   return Object.hasOwn(HANGUP_CAUSES, value);
 }
 
-/** Q.850 code → cause, for vendors that report numbers (Asterisk). First name wins for shared codes. */
-const BY_Q850 = new Map<number, HangupCause>();
-for (const name of HANGUP_CAUSE_NAMES) if (!BY_Q850.has(HANGUP_CAUSES[name].q850)) BY_Q850.set(HANGUP_CAUSES[name].q850, name);
+const GENUINE_Q850 = new Map<number, HangupCause>();
+for (const name of HANGUP_CAUSE_NAMES) {
+  const code = HANGUP_CAUSES[name].q850;
+  if (code >= 1 && code <= 127 && !GENUINE_Q850.has(code)) GENUINE_Q850.set(code, name);
+}
 
+/**
+ * A Q.850 code read off the wire (Asterisk's `cause`, FreeSWITCH's
+ * `hangup_cause_q850`) → the cause: the exact one when core names it, else the
+ * cause standing for the code's class (Q.850 §2.2.7.2: an unknown value is
+ * treated like the "unspecified" value of its class). Codes above 127 are only
+ * matched as the switch-only causes they number.
+ */
 export function hangupCauseFromQ850(code: number): HangupCause {
-  return BY_Q850.get(code) ?? 'NORMAL_UNSPECIFIED';
+  const exact = GENUINE_Q850.get(code);
+  if (exact) return exact;
+  if (code === 26) return 'LOSE_RACE'; // "non-selected user clearing": answered elsewhere
+  if (code > 127) return HANGUP_CAUSE_NAMES.find((name) => HANGUP_CAUSES[name].q850 === code) ?? 'NORMAL_UNSPECIFIED';
+  if (code <= 0 || code < 32) return 'NORMAL_UNSPECIFIED';
+  if (code < 48) return 'NORMAL_TEMPORARY_FAILURE';
+  if (code < 80) return 'FACILITY_REJECTED';
+  return 'INTERWORKING';
 }
 
 /**

@@ -46,8 +46,10 @@ export interface CollectDigitsOptions {
   terminators?: string;
   /** Played before collecting; a key press interrupts it and counts as the first digit. */
   prompt?: MediaRef[];
-  /** Played after a too-short or invalid entry, before the next try. */
+  /** Played after a too-short or invalid entry, before the next try. Default: the prompt again. */
   invalidPrompt?: MediaRef[];
+  /** Played after a try with no key at all, before the next try. Default: the prompt again. */
+  timeoutPrompt?: MediaRef[];
   /** Extra tries after the first on timeout or invalid input. Default 0. */
   retries?: number;
   /** A regular expression the whole entry must match to be valid. */
@@ -77,8 +79,14 @@ export interface RecordOptions {
 }
 
 export interface HoldOptions {
-  /** Music-on-hold class or file. Default: the server's default hold music. */
+  /** A file to play as hold music. */
   music?: MediaRef;
+  /**
+   * A music-on-hold class provisioned on the media server (Asterisk
+   * `musiconhold.conf`, a FreeSWITCH `local_stream`). Wins over `music`;
+   * neither: the server's default hold music.
+   */
+  mohClass?: string;
 }
 
 export type MonitorMode = 'listen' | 'whisper' | 'barge';
@@ -118,6 +126,8 @@ export interface CallSnapshot {
 export interface MediaCapabilities {
   tts: boolean;
   recording: boolean;
+  /** Formats `startRecording` can write (Asterisk cannot write MP3). */
+  recordingFormats: ReadonlyArray<'wav' | 'mp3'>;
   monitor: boolean;
   attendedTransfer: boolean;
 }

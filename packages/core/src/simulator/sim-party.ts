@@ -107,7 +107,7 @@ export class SimParty {
         this.act.hangup(leg, cause, side, sipCode);
       });
     if (!behaviour) return void refuse('UNALLOCATED_NUMBER', 404, 'local', 'unknown_extension');
-    if (!behaviour.registered) return void refuse('USER_NOT_REGISTERED', 480, 'local', 'unregistered');
+    if (!behaviour.registered) return void refuse('USER_NOT_REGISTERED', 480, 'remote', 'unregistered');
     if (behaviour.dnd) return void refuse('USER_BUSY', 486, 'remote', 'dnd');
     if (behaviour.reject) return void refuse('CALL_REJECTED', 603, 'remote', 'reject');
     this.after(leg, ringDelayMs, () => {

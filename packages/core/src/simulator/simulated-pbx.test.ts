@@ -61,7 +61,7 @@ describe('SimulatedPbx: agent extensions', () => {
 
   it.each([
     [{ dnd: true }, { cause: 'USER_BUSY', sipCode: 486, side: 'remote' }],
-    [{ registered: false }, { cause: 'USER_NOT_REGISTERED', sipCode: 480, side: 'local' }],
+    [{ registered: false }, { cause: 'USER_NOT_REGISTERED', sipCode: 480, side: 'remote' }],
     [{ reject: true }, { cause: 'CALL_REJECTED', sipCode: 603, side: 'remote' }],
   ] as const)('refuses a call when the phone is %o', async (behaviour, hangup) => {
     const { clock, pbx, last } = await startSimulation();

@@ -74,7 +74,7 @@ const DEFAULT_ORIGINATE_TIMEOUT_MS = 60_000;
  */
 export class SimulatedPbx implements MediaAdapter {
   readonly name = 'simulated';
-  readonly capabilities: MediaCapabilities = { tts: true, recording: true, monitor: true, attendedTransfer: true };
+  readonly capabilities: MediaCapabilities = { tts: true, recording: true, recordingFormats: ['wav', 'mp3'], monitor: true, attendedTransfer: true };
   readonly events: TypedEmitter<MediaEvents> = createEmitter<MediaEvents>();
 
   readonly clock: Clock;
@@ -367,7 +367,7 @@ export class SimulatedPbx implements MediaAdapter {
   }
 
   async hold(callId: CallId, options: HoldOptions = {}): Promise<void> {
-    const leg = this.command(callId, 'hold', { music: options.music });
+    const leg = this.command(callId, 'hold', { music: options.music, mohClass: options.mohClass });
     if (leg.state !== 'answered') throw new MediaError(`Call ${callId} is not answered and cannot be held`);
     if (leg.held) return;
     leg.held = true;

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../clock/virtual-clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../errors/errors.js';
 import { insertInBatches, TenantScopedRepository, type NewEntity, type RepositoryContext } from './repository.js';
 import { RowCodec, snakeCase, type Row } from './row-codec.js';
-import type { Storage } from './storage.js';
-import { storageTargets } from './test-support.js';
+import { storageTargets, useStorage } from './test-support.js';
 
 /** A tenant-owned table of the kind later issues add, built only from the public base class. */
 interface Widget {
@@ -71,16 +69,12 @@ describe('snakeCase', () => {
 });
 
 describe.each(storageTargets())('TenantScopedRepository on $name', (target) => {
-  let storage: Storage;
-  let clock: VirtualClock;
+  const db = useStorage(target, { tenants: ['a', 'b'] });
+  /** This file's own tenant-owned table, made afresh in each test's database, and its repository. */
   let widgets: WidgetRepository;
-  let tenantA: string;
-  let tenantB: string;
 
   beforeEach(async () => {
-    clock = new VirtualClock();
-    storage = await target.create({ clock });
-    await storage.knex.schema.createTable('widgets', (t) => {
+    await db.storage.knex.schema.createTable('widgets', (t) => {
       t.string('id', 64).primary();
       t.string('tenant_id', 64).notNullable().references('id').inTable('tenants');
       t.string('name', 100).notNullable();
@@ -91,77 +85,72 @@ describe.each(storageTargets())('TenantScopedRepository on $name', (target) => {
       t.bigInteger('updated_at').notNullable();
       t.unique(['tenant_id', 'name']);
     });
-    const ctx: RepositoryContext = { db: storage.knex, dialect: storage.dialect, clock, newId: () => crypto.randomUUID() };
+    const ctx: RepositoryContext = { db: db.storage.knex, dialect: db.storage.dialect, clock: db.clock, newId: () => crypto.randomUUID() };
     widgets = new WidgetRepository(ctx);
-    tenantA = (await storage.tenants.create({ slug: 'tenant-a', name: 'A' })).id;
-    tenantB = (await storage.tenants.create({ slug: 'tenant-b', name: 'B' })).id;
-  });
-  afterEach(async () => {
-    await storage.close();
   });
 
   it('maps booleans, bigints and JSON the same way on every dialect', async () => {
-    const on = await widgets.create(tenantA, widget('on', { enabled: true, weight: 2 ** 40, tags: ['x', 'y'] }));
-    const off = await widgets.create(tenantA, widget('off', { enabled: false }));
-    expect(await widgets.getById(tenantA, on.id)).toEqual({
+    const on = await widgets.create(db.tenants.a, widget('on', { enabled: true, weight: 2 ** 40, tags: ['x', 'y'] }));
+    const off = await widgets.create(db.tenants.a, widget('off', { enabled: false }));
+    expect(await widgets.getById(db.tenants.a, on.id)).toEqual({
       id: on.id,
-      tenantId: tenantA,
+      tenantId: db.tenants.a,
       name: 'on',
       enabled: true,
       weight: 2 ** 40,
       tags: ['x', 'y'],
-      createdAt: clock.now(),
-      updatedAt: clock.now(),
+      createdAt: db.clock.now(),
+      updatedAt: db.clock.now(),
     });
-    const fetchedOff = await widgets.getById(tenantA, off.id);
+    const fetchedOff = await widgets.getById(db.tenants.a, off.id);
     expect(fetchedOff.enabled).toBe(false);
     expect(fetchedOff.tags).toBeNull();
   });
 
   it('stamps the tenant of the scope on insert, whatever the values say', async () => {
-    const sneaky = { ...widget('sneaky'), tenantId: tenantB } as NewEntity<Widget>;
-    const created = await widgets.create(tenantA, sneaky);
-    expect(created.tenantId).toBe(tenantA);
-    expect((await widgets.getById(tenantA, created.id)).tenantId).toBe(tenantA);
-    expect(await widgets.list(tenantB)).toEqual([]);
+    const sneaky = { ...widget('sneaky'), tenantId: db.tenants.b } as NewEntity<Widget>;
+    const created = await widgets.create(db.tenants.a, sneaky);
+    expect(created.tenantId).toBe(db.tenants.a);
+    expect((await widgets.getById(db.tenants.a, created.id)).tenantId).toBe(db.tenants.a);
+    expect(await widgets.list(db.tenants.b)).toEqual([]);
   });
 
   it("hides tenant A's rows from tenant B: read, update and delete behave as not found", async () => {
-    const mine = await widgets.create(tenantA, widget('mine'));
+    const mine = await widgets.create(db.tenants.a, widget('mine'));
 
-    expect(await widgets.findById(tenantB, mine.id)).toBeUndefined();
-    await expect(widgets.getById(tenantB, mine.id)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(widgets.update(tenantB, mine.id, { name: 'stolen' })).rejects.toBeInstanceOf(NotFoundError);
-    await expect(widgets.remove(tenantB, mine.id)).rejects.toBeInstanceOf(NotFoundError);
-    expect(await widgets.list(tenantB)).toEqual([]);
+    expect(await widgets.findById(db.tenants.b, mine.id)).toBeUndefined();
+    await expect(widgets.getById(db.tenants.b, mine.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(widgets.update(db.tenants.b, mine.id, { name: 'stolen' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(widgets.remove(db.tenants.b, mine.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await widgets.list(db.tenants.b)).toEqual([]);
 
     // Untouched for its owner.
-    expect(await widgets.getById(tenantA, mine.id)).toEqual(mine);
-    await widgets.remove(tenantA, mine.id);
-    expect(await widgets.findById(tenantA, mine.id)).toBeUndefined();
+    expect(await widgets.getById(db.tenants.a, mine.id)).toEqual(mine);
+    await widgets.remove(db.tenants.a, mine.id);
+    expect(await widgets.findById(db.tenants.a, mine.id)).toBeUndefined();
   });
 
   it('updates only the named fields, moves updatedAt, and ignores id / tenant / createdAt in a patch', async () => {
-    const created = await widgets.create(tenantA, widget('before', { weight: 5 }));
-    await clock.advance(1_000);
-    const patch = { name: 'after', id: 'other', tenantId: tenantB, createdAt: 0 } as Partial<NewEntity<Widget>>;
-    const updated = await widgets.update(tenantA, created.id, patch);
+    const created = await widgets.create(db.tenants.a, widget('before', { weight: 5 }));
+    await db.clock.advance(1_000);
+    const patch = { name: 'after', id: 'other', tenantId: db.tenants.b, createdAt: 0 } as Partial<NewEntity<Widget>>;
+    const updated = await widgets.update(db.tenants.a, created.id, patch);
     expect(updated).toEqual({ ...created, name: 'after', updatedAt: created.createdAt + 1_000 });
-    expect(await widgets.getById(tenantA, created.id)).toEqual(updated);
+    expect(await widgets.getById(db.tenants.a, created.id)).toEqual(updated);
   });
 
   it('turns a unique violation into ConflictError, while the same name in another tenant is fine', async () => {
-    await widgets.create(tenantA, widget('dup'));
-    await expect(widgets.create(tenantA, widget('dup'))).rejects.toBeInstanceOf(ConflictError);
-    await expect(widgets.create(tenantB, widget('dup'))).resolves.toMatchObject({ tenantId: tenantB, name: 'dup' });
+    await widgets.create(db.tenants.a, widget('dup'));
+    await expect(widgets.create(db.tenants.a, widget('dup'))).rejects.toBeInstanceOf(ConflictError);
+    await expect(widgets.create(db.tenants.b, widget('dup'))).resolves.toMatchObject({ tenantId: db.tenants.b, name: 'dup' });
   });
 
   it('batch-inserts 20,000 rows in full, all in the scope', async () => {
     const rows = Array.from({ length: 20_000 }, (_, i) => widget(`w${String(i).padStart(5, '0')}`, { enabled: i % 2 === 0, weight: i }));
-    expect(await widgets.importMany(tenantA, rows)).toBe(20_000);
-    expect(await widgets.count(tenantA)).toBe(20_000);
-    expect(await widgets.count(tenantB)).toBe(0);
-    const sample = (await widgets.list(tenantA)).slice(19_998);
+    expect(await widgets.importMany(db.tenants.a, rows)).toBe(20_000);
+    expect(await widgets.count(db.tenants.a)).toBe(20_000);
+    expect(await widgets.count(db.tenants.b)).toBe(0);
+    const sample = (await widgets.list(db.tenants.a)).slice(19_998);
     expect(sample.map((w) => [w.name, w.enabled, w.weight])).toEqual([
       ['w19998', true, 19_998],
       ['w19999', false, 19_999],
@@ -172,28 +161,28 @@ describe.each(storageTargets())('TenantScopedRepository on $name', (target) => {
     async function* parse() {
       for (let i = 0; i < 1_234; i += 1) yield widget(`s${i}`);
     }
-    expect(await widgets.importMany(tenantB, parse())).toBe(1_234);
-    expect(await widgets.count(tenantB)).toBe(1_234);
+    expect(await widgets.importMany(db.tenants.b, parse())).toBe(1_234);
+    expect(await widgets.count(db.tenants.b)).toBe(1_234);
   });
 
   it('inserts a batch all or nothing: one duplicate rolls back every chunk', async () => {
     const rows = Array.from({ length: 3_000 }, (_, i) => widget(`b${i}`));
     rows.push(widget('b5')); // collides with a row from the first chunk
-    await expect(widgets.importMany(tenantA, rows)).rejects.toBeInstanceOf(ConflictError);
-    expect(await widgets.count(tenantA)).toBe(0);
+    await expect(widgets.importMany(db.tenants.a, rows)).rejects.toBeInstanceOf(ConflictError);
+    expect(await widgets.count(db.tenants.a)).toBe(0);
   });
 
   it('insertInBatches splits wide rows under the bound-parameter limit', async () => {
     const columns = Array.from({ length: 120 }, (_, i) => `c${i}`);
-    await storage.knex.schema.createTable('wide', (t) => {
+    await db.storage.knex.schema.createTable('wide', (t) => {
       t.integer('id').primary();
       for (const column of columns) t.integer(column);
     });
     // 2,000 rows × 121 parameters = 242,000: far above either dialect's limit for one statement.
     const rows = Array.from({ length: 2_000 }, (_, id) => Object.fromEntries([['id', id], ...columns.map((c, i) => [c, id + i])]));
-    expect(await insertInBatches(storage.knex, storage.dialect, 'wide', rows)).toBe(2_000);
-    const last = (await storage.knex('wide').where('id', 1_999).first()) as Record<string, number>;
+    expect(await insertInBatches(db.storage.knex, db.storage.dialect, 'wide', rows)).toBe(2_000);
+    const last = (await db.storage.knex('wide').where('id', 1_999).first()) as Record<string, number>;
     expect(last.c119).toBe(1_999 + 119);
-    expect(await insertInBatches(storage.knex, storage.dialect, 'wide', [])).toBe(0);
+    expect(await insertInBatches(db.storage.knex, db.storage.dialect, 'wide', [])).toBe(0);
   });
 });

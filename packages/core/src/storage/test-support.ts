@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { Clock } from '../clock/clock.js';
 import { VirtualClock } from '../clock/virtual-clock.js';
 import type { StorageConfig } from './config.js';
@@ -96,4 +97,60 @@ function pgTarget(connection: string): StorageTarget {
 export function storageTargets(): StorageTarget[] {
   const pg = process.env[PG_ENV]?.trim();
   return pg ? [sqliteTarget, pgTarget(pg)] : [sqliteTarget];
+}
+
+/** What `useStorage` gives a describe block: its fields are filled afresh before each test. */
+export interface StorageFixture<Slug extends string = never> {
+  /** A new, migrated, empty database of the test's own (plus the tenants asked for), closed after the test. */
+  readonly storage: Storage;
+  /** The storage's clock: a VirtualClock at its default start. */
+  readonly clock: VirtualClock;
+  /** The id of each tenant created before the test, by slug. */
+  readonly tenants: Readonly<Record<Slug, string>>;
+}
+
+export interface UseStorageOptions<Slug extends string> {
+  /** Tenants to create before each test, in this order; each is named after its slug in capitals ('a' → 'A'). */
+  tenants?: readonly Slug[];
+}
+
+/**
+ * The usual setup of a storage test, inside `describe.each(storageTargets())`: registers a beforeEach that
+ * opens a fresh `target.create({ clock })` on a new VirtualClock and creates the named tenants, and an
+ * afterEach that closes it. Read the fields inside tests and hooks only (they throw outside one); a file
+ * that needs more rows adds its own beforeEach after this call, which runs after this one.
+ *
+ *   const db = useStorage(target, { tenants: ['a', 'b'] });
+ *   it('…', async () => { await db.storage.users.create(db.tenants.a, …); });
+ */
+export function useStorage<const Slug extends string = never>(target: StorageTarget, options: UseStorageOptions<Slug> = {}): StorageFixture<Slug> {
+  let current: { storage: Storage; clock: VirtualClock; tenants: Record<Slug, string> } | undefined;
+  beforeEach(async () => {
+    const clock = new VirtualClock();
+    const storage = await target.create({ clock });
+    current = { storage, clock, tenants: {} as Record<Slug, string> };
+    for (const slug of options.tenants ?? []) {
+      current.tenants[slug] = (await storage.tenants.create({ slug, name: slug.toUpperCase() })).id;
+    }
+  });
+  afterEach(async () => {
+    const storage = current?.storage;
+    current = undefined;
+    await storage?.close();
+  });
+  const now = () => {
+    if (!current) throw new Error(`useStorage(${target.name}): the storage exists only while a test runs (from beforeEach to afterEach)`);
+    return current;
+  };
+  return {
+    get storage() {
+      return now().storage;
+    },
+    get clock() {
+      return now().clock;
+    },
+    get tenants() {
+      return now().tenants;
+    },
+  };
 }

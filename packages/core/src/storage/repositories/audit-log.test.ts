@@ -1,15 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VirtualClock } from '../../clock/virtual-clock.js';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors/errors.js';
-import type { Storage } from '../storage.js';
-import { storageTargets } from '../test-support.js';
+import { storageTargets, useStorage } from '../test-support.js';
 import type { NewAuditEntry } from './audit-log.js';
 
 describe.each(storageTargets())('AuditLogRepository on $name', (target) => {
-  let storage: Storage;
-  let clock: VirtualClock;
-  let tenantA: string;
-  let tenantB: string;
+  const db = useStorage(target, { tenants: ['a', 'b'] });
   const entry = (tenantId: string | null, action: string, extra: Partial<NewAuditEntry> = {}): NewAuditEntry => ({
     tenantId,
     actorType: 'user',
@@ -19,23 +14,13 @@ describe.each(storageTargets())('AuditLogRepository on $name', (target) => {
     ...extra,
   });
 
-  beforeEach(async () => {
-    clock = new VirtualClock();
-    storage = await target.create({ clock });
-    tenantA = (await storage.tenants.create({ slug: 'a', name: 'A' })).id;
-    tenantB = (await storage.tenants.create({ slug: 'b', name: 'B' })).id;
-  });
-  afterEach(async () => {
-    await storage.close();
-  });
-
   it('appends an entry stamped with the clock, details kept as JSON', async () => {
-    const appended = await storage.auditLog.append(
-      entry(tenantA, 'user.create', { resourceId: 'u2', details: { role: 'agent', groups: ['sales'] }, ip: '203.0.113.7' }),
+    const appended = await db.storage.auditLog.append(
+      entry(db.tenants.a, 'user.create', { resourceId: 'u2', details: { role: 'agent', groups: ['sales'] }, ip: '203.0.113.7' }),
     );
     expect(appended).toEqual({
       id: expect.any(String),
-      tenantId: tenantA,
+      tenantId: db.tenants.a,
       actorType: 'user',
       actorId: 'u1',
       action: 'user.create',
@@ -43,37 +28,37 @@ describe.each(storageTargets())('AuditLogRepository on $name', (target) => {
       resourceId: 'u2',
       details: { role: 'agent', groups: ['sales'] },
       ip: '203.0.113.7',
-      at: clock.now(),
+      at: db.clock.now(),
     });
-    expect(await storage.auditLog.list(tenantA)).toEqual([appended]);
+    expect(await db.storage.auditLog.list(db.tenants.a)).toEqual([appended]);
   });
 
   it('lists newest first, with a limit and a before cursor', async () => {
     for (let i = 0; i < 5; i += 1) {
-      await storage.auditLog.append(entry(tenantA, `action.${i}`));
-      await clock.advance(1_000);
+      await db.storage.auditLog.append(entry(db.tenants.a, `action.${i}`));
+      await db.clock.advance(1_000);
     }
-    const all = await storage.auditLog.list(tenantA);
+    const all = await db.storage.auditLog.list(db.tenants.a);
     expect(all.map((e) => e.action)).toEqual(['action.4', 'action.3', 'action.2', 'action.1', 'action.0']);
-    const page = await storage.auditLog.list(tenantA, { limit: 2 });
+    const page = await db.storage.auditLog.list(db.tenants.a, { limit: 2 });
     expect(page.map((e) => e.action)).toEqual(['action.4', 'action.3']);
-    const next = await storage.auditLog.list(tenantA, { limit: 2, before: page[1]?.at });
+    const next = await db.storage.auditLog.list(db.tenants.a, { limit: 2, before: page[1]?.at });
     expect(next.map((e) => e.action)).toEqual(['action.2', 'action.1']);
   });
 
   it("keeps each tenant's entries and the platform's apart", async () => {
-    await storage.auditLog.append(entry(tenantA, 'a.thing'));
-    await storage.auditLog.append(entry(tenantB, 'b.thing'));
-    await storage.auditLog.append(entry(null, 'tenant.login_as', { actorType: 'platform_user', resource: 'tenant', resourceId: tenantA }));
-    expect((await storage.auditLog.list(tenantA)).map((e) => e.action)).toEqual(['a.thing']);
-    expect((await storage.auditLog.list(tenantB)).map((e) => e.action)).toEqual(['b.thing']);
-    expect((await storage.auditLog.list(null)).map((e) => e.action)).toEqual(['tenant.login_as']);
+    await db.storage.auditLog.append(entry(db.tenants.a, 'a.thing'));
+    await db.storage.auditLog.append(entry(db.tenants.b, 'b.thing'));
+    await db.storage.auditLog.append(entry(null, 'tenant.login_as', { actorType: 'platform_user', resource: 'tenant', resourceId: db.tenants.a }));
+    expect((await db.storage.auditLog.list(db.tenants.a)).map((e) => e.action)).toEqual(['a.thing']);
+    expect((await db.storage.auditLog.list(db.tenants.b)).map((e) => e.action)).toEqual(['b.thing']);
+    expect((await db.storage.auditLog.list(null)).map((e) => e.action)).toEqual(['tenant.login_as']);
   });
 
   it('rejects incomplete entries and out-of-range limits', async () => {
-    await expect(storage.auditLog.append(entry(tenantA, ''))).rejects.toBeInstanceOf(ValidationError);
-    await expect(storage.auditLog.append({ ...entry(tenantA, 'x'), actorId: '' })).rejects.toBeInstanceOf(ValidationError);
-    await expect(storage.auditLog.list(tenantA, { limit: 0 })).rejects.toThrow(/limit/);
-    await expect(storage.auditLog.list(tenantA, { limit: 1_001 })).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.storage.auditLog.append(entry(db.tenants.a, ''))).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.storage.auditLog.append({ ...entry(db.tenants.a, 'x'), actorId: '' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.storage.auditLog.list(db.tenants.a, { limit: 0 })).rejects.toThrow(/limit/);
+    await expect(db.storage.auditLog.list(db.tenants.a, { limit: 1_001 })).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -153,52 +153,26 @@ export function simulatorRoutes(api: Api, ctx: AppContext): void {
     handler: ({ params }) => record(params.callId, true),
   });
 
-  api.route({
-    method: 'post',
-    path: '/simulator/calls/{callId}/hangup',
-    summary: 'The party on this leg hangs up now',
-    tags: ['Simulator'],
-    access: 'authenticated',
-    params: z.object({ callId: z.string().min(1) }),
-    body: z.object({ cause: z.enum(HANGUP_CAUSE_NAMES as [HangupCause, ...HangupCause[]]).optional() }),
-    responses: { 204: { description: 'Hung up' } },
-    handler: ({ params, body }) => {
-      record(params.callId, false);
-      pbx().hangupParty(params.callId, body.cause);
-      return undefined;
-    },
-  });
-
-  api.route({
-    method: 'post',
-    path: '/simulator/calls/{callId}/answer',
-    summary: 'The party on this ringing leg answers (the demo softphone)',
-    tags: ['Simulator'],
-    access: 'authenticated',
-    params: z.object({ callId: z.string().min(1) }),
-    responses: { 204: { description: 'Answered' } },
-    handler: ({ params }) => {
-      record(params.callId, false);
-      pbx().answerParty(params.callId);
-      return undefined;
-    },
-  });
-
-  api.route({
-    method: 'post',
-    path: '/simulator/calls/{callId}/dtmf',
-    summary: 'The party on this leg presses keys',
-    tags: ['Simulator'],
-    access: 'authenticated',
-    params: z.object({ callId: z.string().min(1) }),
-    body: z.object({ digits: z.string().regex(/^[0-9*#A-D]{1,64}$/, 'digits are 0-9, *, #, A-D') }),
-    responses: { 204: { description: 'Pressed' } },
-    handler: ({ params, body }) => {
-      record(params.callId, false);
-      pbx().pressDigits(params.callId, body.digits);
-      return undefined;
-    },
-  });
+  // The simulator acting as the party on a leg: hang up, answer, press keys.
+  const partyAction = <B extends z.ZodType>(action: string, summary: string, body: B, act: (callId: string, body: z.output<B>) => void) =>
+    api.route({
+      method: 'post',
+      path: `/simulator/calls/{callId}/${action}`,
+      summary,
+      tags: ['Simulator'],
+      access: 'authenticated',
+      params: z.object({ callId: z.string().min(1) }),
+      body,
+      responses: { 204: { description: 'Done' } },
+      handler: ({ params, body: input }) => {
+        record(params.callId, false);
+        act(params.callId, input);
+        return undefined;
+      },
+    });
+  partyAction('hangup', 'The party on this leg hangs up now', z.object({ cause: z.enum(HANGUP_CAUSE_NAMES as [HangupCause, ...HangupCause[]]).optional() }), (id, b) => pbx().hangupParty(id, b.cause));
+  partyAction('answer', 'The party on this ringing leg answers (the demo softphone)', z.object({}), (id) => pbx().answerParty(id));
+  partyAction('dtmf', 'The party on this leg presses keys', z.object({ digits: z.string().regex(/^[0-9*#A-D]{1,64}$/, 'digits are 0-9, *, #, A-D') }), (id, b) => pbx().pressDigits(id, b.digits));
 
   api.route({
     method: 'put',

@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Workspace packages resolve to their sources, so tests never need a build first.
 const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
 export const alias = {
+  '@switchboard/core/testing': fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),
   '@switchboard/core': src('core'),
   '@switchboard/adapters-freeswitch': src('adapters-freeswitch'),
   '@switchboard/adapters-asterisk': src('adapters-asterisk'),

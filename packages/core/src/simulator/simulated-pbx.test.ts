@@ -330,6 +330,7 @@ describe('SimulatedPbx: connection and reconciliation', () => {
     pbx.disconnect();
     await expect(pbx.hold(callId)).rejects.toBeInstanceOf(UnavailableError);
     pbx.reconnect();
+    await clock.advance(0);
     expect(notices).toEqual(['down', 'up']);
     expect(await pbx.listCalls()).toEqual([expect.objectContaining({ callId, direction: 'inbound', state: 'answered', held: false })]);
   });

@@ -94,6 +94,8 @@ export class SimulatedPbx implements MediaAdapter {
   private readonly allTrace: TraceEntry[] = [];
   private connected = false;
   private readonly pending: MediaEvent[] = [];
+  /** Events that happened while "disconnected": lost, except what reconciliation recovers. */
+  private withheld: MediaEvent[] = [];
   private flushing = false;
 
   constructor(options: SimulatedPbxOptions) {
@@ -224,17 +226,29 @@ export class SimulatedPbx implements MediaAdapter {
     return dropped;
   }
 
-  /** Simulates losing the connection to the media server; commands fail until `reconnect()`. */
+  /**
+   * Simulates losing the connection to the media server: commands fail and
+   * events are lost until `reconnect()`, as with a real server.
+   */
   disconnect(reason = 'simulated disconnect'): void {
     if (!this.connected) return;
     this.connected = false;
     this.events.emit('disconnected', { reason, at: this.clock.now() });
   }
 
+  /**
+   * Comes back as a real adapter does after reconciling: the hang-ups and
+   * answers that happened meanwhile are delivered (other events are lost),
+   * then `reconnected`.
+   */
   reconnect(): void {
     if (this.connected) return;
     this.connected = true;
-    this.events.emit('reconnected', { at: this.clock.now() });
+    const recovered = this.withheld.filter((e) => e.type === 'call.hangup' || e.type === 'call.answered');
+    this.withheld = [];
+    for (const event of recovered) this.pending.push(event);
+    this.pending.push({ type: 'reconnected' } as unknown as MediaEvent);
+    this.scheduleFlush();
   }
 
   // ---- MediaAdapter ----
@@ -662,16 +676,27 @@ export class SimulatedPbx implements MediaAdapter {
       const { type, callId: _callId, at: _at, ...detail } = event;
       this.record(leg, 'event', type, detail);
     }
-    this.pending.push(event);
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(() => this.flush());
+    if (!this.connected) {
+      this.withheld.push(event);
+      return;
     }
+    this.pending.push(event);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = true;
+    queueMicrotask(() => this.flush());
   }
 
   private flush(): void {
     try {
       for (let event = this.pending.shift(); event; event = this.pending.shift()) {
+        if ((event.type as string) === 'reconnected') {
+          this.events.emit('reconnected', { at: this.clock.now() });
+          continue;
+        }
         this.deliver(event.type, event);
         this.deliver('event', event);
       }

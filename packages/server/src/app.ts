@@ -8,6 +8,7 @@ import { errorMiddleware, notFoundHandler } from './http/problem.js';
 import type { AppContext } from './context.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { mediaRoutes } from './routes/media.js';
 import { simulatorRoutes } from './routes/simulator.js';
 import { tenantRoutes } from './routes/tenants.js';
 
@@ -50,6 +51,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   authRoutes(api, ctx);
   tenantRoutes(api, ctx);
   simulatorRoutes(api, ctx);
+  mediaRoutes(api, ctx);
 
   const openapi = api.openapi(
     {
@@ -61,6 +63,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   );
   if (ctx.corsOrigins.length > 0) app.use(API_BASE, cors(ctx.corsOrigins));
   app.use(API_BASE, express.json({ limit: '1mb' }));
+  // mod_xml_curl posts form fields.
+  app.use(`${API_BASE}/media/freeswitch`, express.urlencoded({ extended: false, limit: '64kb' }));
   app.get(`${API_BASE}/openapi.json`, (_req, res) => {
     res.json(openapi);
   });

@@ -30,6 +30,8 @@ export const serverConfigSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((o) => o.trim()).filter((o) => o !== ''))
     .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, message: 'each origin is a URL like https://crm.example.com' })]))),
+  /** Dialplan context of calls from agents' phones, written into the SIP directory and pjsip include. */
+  sipContext: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -').default('switchboard-inbound'),
   /** How long shutdown waits for requests in flight. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
 });
@@ -52,6 +54,7 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD',
   shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS',
   corsOrigins: 'SWITCHBOARD_CORS_ORIGINS',
+  sipContext: 'SWITCHBOARD_SIP_CONTEXT',
 };
 
 const FLAGS: Record<string, keyof ServerConfig> = {

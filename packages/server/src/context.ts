@@ -11,4 +11,6 @@ export interface AppContext {
   version: string;
   /** Browser origins allowed to call the API (CORS). */
   corsOrigins: readonly string[];
+  /** Dialplan context that calls from agents' phones start in (FreeSWITCH user_context, Asterisk endpoint context). */
+  sipContext: string;
 }

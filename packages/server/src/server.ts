@@ -46,7 +46,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     }
     if (config.demo) await seedDemo(switchboard);
 
-    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins };
+    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext };
     const app = createApp(ctx, { httpLogger: logger, ...options });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));

@@ -15,3 +15,4 @@ export { UserRepository, type NewUser, type User, type UserPatch, type UserStatu
 export { ApiKeyRepository, type ApiKey, type NewApiKey } from './repositories/api-keys.js';
 export { PlatformSettingsRepository } from './repositories/platform-settings.js';
 export { AuditLogRepository, type AuditEntry, type AuditListOptions, type NewAuditEntry } from './repositories/audit-log.js';
+export { SipAccountRepository, sipHa1, type NewSipAccount, type SipAccount } from './repositories/sip-accounts.js';

@@ -12,6 +12,7 @@ import { ListMigrationSource, MIGRATIONS_TABLE, migrations } from './migrations/
 import type { RepositoryContext } from './repository.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-log.js';
+import { SipAccountRepository } from './repositories/sip-accounts.js';
 import { PlatformSettingsRepository } from './repositories/platform-settings.js';
 import { TenantRepository } from './repositories/tenants.js';
 import { UserRepository } from './repositories/users.js';
@@ -38,6 +39,7 @@ export interface Storage {
   readonly apiKeys: ApiKeyRepository;
   readonly settings: PlatformSettingsRepository;
   readonly auditLog: AuditLogRepository;
+  readonly sipAccounts: SipAccountRepository;
 }
 
 const INT8_OID = 20;
@@ -120,6 +122,7 @@ export async function createStorage(config: StorageConfig, options: StorageOptio
     apiKeys: new ApiKeyRepository(ctx),
     settings: new PlatformSettingsRepository(ctx),
     auditLog: new AuditLogRepository(ctx),
+    sipAccounts: new SipAccountRepository(ctx),
   };
 }
 

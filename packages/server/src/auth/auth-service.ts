@@ -91,9 +91,13 @@ export class AuthService {
     const apiKeyHeader = req.get('x-api-key');
     let credential: string | undefined;
     if (header) {
-      const match = /^Bearer\s+(\S+)$/i.exec(header);
-      if (!match) throw new UnauthenticatedError('Use "Authorization: Bearer <token>"');
-      credential = match[1];
+      const bearer = /^Bearer\s+(\S+)$/i.exec(header);
+      // Media servers (FreeSWITCH xml_curl) can only send Basic credentials: an API key as the password.
+      const basic = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header);
+      const basicPassword = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined;
+      if (bearer) credential = bearer[1];
+      else if (basicPassword?.startsWith('sbk_')) credential = basicPassword;
+      else throw new UnauthenticatedError('Use "Authorization: Bearer <token>", or Basic with an API key as the password');
     } else if (apiKeyHeader) {
       credential = apiKeyHeader.trim();
     }

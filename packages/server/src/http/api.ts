@@ -43,7 +43,7 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   query?: Q;
   body?: B;
   /** Success responses by status; each error status is described by the Problem schema. */
-  responses: Record<number, { description: string; schema?: ZodType }>;
+  responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<RouteResult> | RouteResult;
 }
 
@@ -136,9 +136,12 @@ export class Api {
       }
       const responses: Record<string, unknown> = {};
       for (const [status, response] of Object.entries(route.responses)) {
+        const type = response.contentType ?? 'application/json';
         responses[status] = response.schema
-          ? { description: response.description, content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }
-          : { description: response.description };
+          ? { description: response.description, content: { [type]: { schema: jsonSchema(response.schema, 'output') } } }
+          : response.contentType
+            ? { description: response.description, content: { [type]: { schema: { type: 'string' } } } }
+            : { description: response.description };
       }
       if (route.params || route.query || route.body) responses['400'] = problemResponse('Invalid request: the `errors` list names each bad field');
       if (route.access !== 'public') responses['401'] = problemResponse('Missing, invalid or expired credentials');

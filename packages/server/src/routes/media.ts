@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { z } from 'zod';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
@@ -32,7 +33,7 @@ const xmlCurlRequest = z.object({
 export function mediaRoutes(api: Api, ctx: AppContext): void {
   const accounts = ctx.switchboard.storage.sipAccounts;
 
-  const directory = async (fields: z.infer<typeof xmlCurlRequest>, res: import('express').Response) => {
+  const directory = async (fields: z.infer<typeof xmlCurlRequest>, res: Response) => {
     const domain = fields.domain ?? fields.key_value;
     const account = fields.section === 'directory' && fields.user && domain && !fields.purpose ? await accounts.findForDirectory(domain, fields.user) : undefined;
     res.type('text/xml').send(account?.enabled ? directoryUserXml(account, { userContext: ctx.sipContext }) : NOT_FOUND_XML);

@@ -20,6 +20,8 @@ Options:
   --token-ttl <s>     access-token lifetime (${CONFIG_ENV.tokenTtlSeconds}) default 3600
   --cors-origins <l>  comma-separated browser origins allowed to call the API,
                       e.g. https://crm.example.com (${CONFIG_ENV.corsOrigins})
+  --sip-context <c>   dialplan context of calls from agents' phones
+                      (${CONFIG_ENV.sipContext})                   default switchboard-inbound
 
 Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword}.
 `;

@@ -68,6 +68,7 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   'log-level': 'logLevel',
   'token-ttl': 'tokenTtlSeconds',
   'cors-origins': 'corsOrigins',
+  'sip-context': 'sipContext',
 };
 
 /** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */

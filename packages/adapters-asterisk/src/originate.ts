@@ -5,10 +5,17 @@ export interface AriOriginateOptions {
   app: string;
   /** Stasis arguments (StasisStart `args`, comma separated). */
   appArgs?: string[];
-  /** PJSIP endpoint of the trunk for external numbers whose endpoint names no trunk. */
+  /** The trunk for external numbers whose endpoint names no trunk. */
   defaultTrunk?: string;
-  /** Core trunk name → PJSIP endpoint name; a trunk not listed is used as the endpoint name. */
+  /**
+   * Core trunk name → how a number is dialled through it: a dial string with
+   * `{number}` (`PJSIP/{number}@carrier`, `Local/{number}@outbound`), or just a
+   * PJSIP endpoint name (`carrier` means `PJSIP/{number}@carrier`). A trunk not
+   * listed is used as the PJSIP endpoint name.
+   */
   trunks?: Record<string, string>;
+  /** How an extension is dialled: a dial string with `{extension}`. Default `PJSIP/{extension}`. */
+  extensionEndpoint?: string;
   /** `Call-Info` value asking a phone to answer by itself. Default `<sip:127.0.0.1>;answer-after=0`. */
   autoAnswerCallInfo?: string;
 }
@@ -38,16 +45,37 @@ function invalid(path: string, message: string): never {
   throw new ValidationError(`Invalid originate request: ${path} ${message}`, [{ path, message }]);
 }
 
-/** The ARI endpoint of a core Endpoint: `PJSIP/1001`, or `PJSIP/<number>@<trunk endpoint>`. */
-export function ariEndpoint(to: Endpoint, options: Pick<AriOriginateOptions, 'defaultTrunk' | 'trunks'>): string {
+/**
+ * A dial-string template: a channel technology, `/`, and a resource with the
+ * placeholder. `&` (several endpoints) and `,` (ARI lists) are refused.
+ */
+const DIAL_TEMPLATE = /^[A-Za-z][A-Za-z0-9_]*\/[A-Za-z0-9_.@:;+{}\/-]+$/;
+
+/** Whether `template` is a usable dial string with `placeholder` in it. */
+export function isDialTemplate(template: string, placeholder: '{extension}' | '{number}'): boolean {
+  return DIAL_TEMPLATE.test(template) && template.includes(placeholder) && template.replaceAll(placeholder, '').indexOf('{') < 0 && !template.replaceAll(placeholder, '').includes('}');
+}
+
+/**
+ * The ARI endpoint of a core Endpoint: the extension template (`PJSIP/1001` by
+ * default), or the trunk's template for a number (`PJSIP/<number>@<trunk endpoint>`
+ * when the trunk is given as a PJSIP endpoint name).
+ */
+export function ariEndpoint(to: Endpoint, options: Pick<AriOriginateOptions, 'defaultTrunk' | 'trunks' | 'extensionEndpoint'>): string {
   if (to.kind === 'extension') {
     if (!TOKEN.test(to.extension)) invalid('to.extension', 'is not a PJSIP endpoint name');
-    return `PJSIP/${to.extension}`;
+    const template = options.extensionEndpoint ?? 'PJSIP/{extension}';
+    if (!isDialTemplate(template, '{extension}')) invalid('options.extensionEndpoint', 'must be a dial string with {extension}');
+    return template.replaceAll('{extension}', to.extension);
   }
   if (!NUMBER.test(to.number)) invalid('to.number', 'must be digits, optionally with a leading +');
   const trunk = to.trunk ?? options.defaultTrunk;
   if (trunk === undefined) invalid('to.trunk', 'is missing and no default trunk is configured');
   const endpoint = options.trunks?.[trunk] ?? trunk;
+  if (endpoint.includes('{number}')) {
+    if (!isDialTemplate(endpoint, '{number}')) invalid('to.trunk', 'has a dial string that is not a valid template');
+    return endpoint.replaceAll('{number}', to.number);
+  }
   if (!TOKEN.test(endpoint)) invalid('to.trunk', 'is not a PJSIP endpoint name');
   return `PJSIP/${to.number}@${endpoint}`;
 }

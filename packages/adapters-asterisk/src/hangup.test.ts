@@ -37,6 +37,11 @@ describe('hangupFromAri', () => {
     expect(hangupFromAri({ cause: 17 }, { direction: 'outbound', dialstatus: 'BUSY' }).sipCode).toBeUndefined();
   });
 
+  it('Busy() / Congestion() behind a Local channel: ast_dial destroys the channel with cause 0, the Dial status tells', () => {
+    expect(hangupFromAri({ cause: 0, cause_txt: 'Unknown' }, { direction: 'outbound', dialstatus: 'BUSY' })).toMatchObject({ cause: 'USER_BUSY', q850: 17, side: 'remote' });
+    expect(hangupFromAri({ cause: 0, cause_txt: 'Unknown' }, { direction: 'outbound', dialstatus: 'CONGESTION' })).toMatchObject({ cause: 'NORMAL_CIRCUIT_CONGESTION', q850: 34, side: 'remote' });
+  });
+
   it('the originate timeout ran out: ast_dial sets NO_ANSWER and hangs up without a request', () => {
     expect(hangupFromAri({ cause: 19, cause_txt: 'No answer' }, { direction: 'outbound' })).toEqual({
       cause: 'NO_ANSWER',

@@ -33,6 +33,7 @@ export interface AriHangupContext {
   channelName?: string;
 }
 
+const DIALSTATUS_CAUSE: Partial<Record<string, number>> = { BUSY: 17, CONGESTION: 34, CHANUNAVAIL: 44, NOANSWER: 19 };
 const REMOTE_DIALSTATUS = new Set(['BUSY', 'CONGESTION', 'CHANUNAVAIL']);
 const REMOTE_CAUSES = new Set<HangupCause>(['USER_BUSY', 'CALL_REJECTED', 'UNALLOCATED_NUMBER', 'SUBSCRIBER_ABSENT', 'NO_USER_RESPONSE', 'INVALID_NUMBER_FORMAT', 'NUMBER_CHANGED']);
 
@@ -88,8 +89,11 @@ export function causeFromAsterisk(code: number): HangupCause {
  * the response chan_pjsip sends for the cause; otherwise unknown.
  */
 export function hangupFromAri(event: AriHangupEvent, context: AriHangupContext): HangupInfo {
-  const code = Number.isInteger(event.cause) ? event.cause : 0;
   const request = context.hangupRequest;
+  let code = Number.isInteger(event.cause) ? event.cause : 0;
+  // ast_dial ends the originated channel without a cause when the callee only indicated busy or congestion
+  // (Busy(), Congestion(), a Local channel's far half): the Dial status says what happened.
+  if (code === 0 && context.dialstatus !== undefined) code = DIALSTATUS_CAUSE[context.dialstatus.toUpperCase()] ?? 0;
 
   let side: HangupSide = 'unknown';
   if (request !== undefined) side = request.soft ? 'local' : 'remote';

@@ -49,7 +49,7 @@ function invalid(path: string, message: string): never {
  * A dial-string template: a channel technology, `/`, and a resource with the
  * placeholder. `&` (several endpoints) and `,` (ARI lists) are refused.
  */
-const DIAL_TEMPLATE = /^[A-Za-z][A-Za-z0-9_]*\/[A-Za-z0-9_.@:;+{}\/-]+$/;
+const DIAL_TEMPLATE = /^[A-Za-z][A-Za-z0-9_]*\/[A-Za-z0-9_.@:;+{}/-]+$/;
 
 /** Whether `template` is a usable dial string with `placeholder` in it. */
 export function isDialTemplate(template: string, placeholder: '{extension}' | '{number}'): boolean {

@@ -100,10 +100,20 @@ export function freeSwitchDialString(to: Endpoint, options: FreeSwitchOriginateO
  *   ignores `name=` anyway, and an unset variable reads as empty).
  */
 export function originateDialString(request: OriginateRequest, options: FreeSwitchOriginateOptions): string {
+  return originateArguments(request, freeSwitchDialString(request.to, options), options.application);
+}
+
+/**
+ * The arguments of `originate` for a dial string the caller built (the
+ * adapter's dial-string templates): `{variables}<dialString> &<app>(<args>)`,
+ * with the variables documented at `originateDialString`.
+ */
+export function originateArguments(request: OriginateRequest, dialString: string, application: { name: string; args?: string } = { name: 'park' }): string {
   if (request.callId === undefined) invalid('callId', 'is required: the adapter generates it before building the command');
   if (!CALL_ID.test(request.callId)) invalid('callId', 'has characters FreeSWITCH cannot take in a uuid');
   const timeoutMs = request.timeoutMs ?? 60_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) invalid('timeoutMs', 'must be positive');
+  if (/[\s{}]/.test(dialString) || dialString === '') invalid('to', 'gives a dial string with blanks or braces');
 
   const vars: Array<[string, string]> = [
     ['origination_uuid', request.callId],
@@ -125,10 +135,10 @@ export function originateDialString(request: OriginateRequest, options: FreeSwit
     if (value !== '') vars.push([name, value]);
   }
 
-  const app = options.application ?? { name: 'park' };
+  const app = application;
   if (!/^[a-z_][a-z0-9_]*$/.test(app.name)) invalid('options.application.name', 'is not an application name');
   if (app.args !== undefined && !/^[^\s()'\\{}]*$/.test(app.args)) invalid('options.application.args', 'cannot contain blanks, quotes, braces or parentheses');
 
   const list = vars.map(([name, value]) => `${name}=${escapeOriginateValue(value, `variables.${name}`)}`).join(',');
-  return `{${list}}${freeSwitchDialString(request.to, options)} &${app.name}(${app.args ?? ''})`;
+  return `{${list}}${dialString} &${app.name}(${app.args ?? ''})`;
 }

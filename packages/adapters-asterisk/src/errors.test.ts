@@ -18,5 +18,10 @@ describe('mediaErrorFromAri', () => {
     });
     expect(mediaErrorFromAri({ status: 412, method: 'POST', path: '/channels/abc/hold' }).details).toMatchObject({ failure: 'invalid-state', message: 'HTTP 412' });
     expect(mediaErrorFromAri({ status: 500, method: 'GET', path: '/channels', body: 'Internal Server Error' }).details).toMatchObject({ failure: 'server-error' });
+    // ast_ari_response_alloc_failed answers {"error": …}, not {"message": …}.
+    expect(mediaErrorFromAri({ status: 500, method: 'POST', path: '/channels', body: { error: 'Allocation failed' } }).details).toMatchObject({
+      failure: 'server-error',
+      message: 'Allocation failed',
+    });
   });
 });

@@ -37,12 +37,16 @@ export function ariFailure(status: number): AriFailure {
  * go to `details` for logs and for callers that branch on them.
  */
 export function mediaErrorFromAri(reply: { status: number; method: string; path: string; body?: unknown }): MediaError {
+  // ARI errors are `{"message": …}`, except the allocation failure of ast_ari_response_alloc_failed: `{"error": …}`.
+  const body = typeof reply.body === 'object' && reply.body !== null ? (reply.body as { message?: unknown; error?: unknown }) : undefined;
   const message =
-    typeof reply.body === 'object' && reply.body !== null && typeof (reply.body as { message?: unknown }).message === 'string'
-      ? (reply.body as { message: string }).message
-      : typeof reply.body === 'string' && reply.body !== ''
-        ? reply.body
-        : `HTTP ${reply.status}`;
+    typeof body?.message === 'string'
+      ? body.message
+      : typeof body?.error === 'string'
+        ? body.error
+        : typeof reply.body === 'string' && reply.body !== ''
+          ? reply.body
+          : `HTTP ${reply.status}`;
   const failure = ariFailure(reply.status);
   return new MediaError(`Asterisk refused ${reply.method} ${reply.path}: ${message}`, {
     details: { vendor: 'asterisk', status: reply.status, failure, method: reply.method, path: reply.path, message },

@@ -9,3 +9,21 @@ export { hangupFromAri, ariHangupReasonCode, causeFromAsterisk, type AriHangupEv
 export { mediaRefToAri, planAriPlayback, type AriMediaOptions, type AriPlaybackStep } from './media.js';
 export { originateParams, ariEndpoint, ariCallerId, isDialTemplate, type AriOriginateOptions, type AriOriginateParams } from './originate.js';
 export { mediaErrorFromAri, ariFailure, type AriFailure } from './errors.js';
+// Test support that needs no test runner: the protocol-faithful fake ARI server, the recording proxy and the
+// conformance targets (run core's mediaConformanceSuite from '@switchboard/core/testing' against them).
+export { FakeAsterisk, type FakeAsteriskOptions } from './test-support/fake-asterisk.js';
+export { AriProxy, type AriProxyOptions } from './test-support/ari-proxy.js';
+export {
+  asteriskTargets,
+  fakeAsteriskTarget,
+  realAsteriskTarget,
+  partyEndpoint,
+  ASTERISK_ENV,
+  ASTERISK_USER_ENV,
+  ASTERISK_PASSWORD_ENV,
+  RECORD_ENV,
+  type AsteriskSession,
+  type AsteriskTarget,
+  type AsteriskTargetOptions,
+} from './test-support/asterisk-target.js';
+export { TRACE_FORMAT, readTraces, writeTrace, type AriTrace, type TraceEntry } from './test-support/trace-format.js';

@@ -27,6 +27,16 @@ describe('originateParams', () => {
     expect(() => originateParams({ callId: 'a', to: { kind: 'external', number: '1' } }, { app: 'x' })).toThrow(ValidationError);
   });
 
+  it('dials through dial-string templates: the extension template and trunks with {number}', () => {
+    const templated = { app: 'switchboard', extensionEndpoint: 'Local/{extension}@switchboard-test', trunks: { test: 'Local/{number}@switchboard-test', pstn: 'PJSIP/{number}@carrier' }, defaultTrunk: 'pstn' };
+    const endpoint = (to: Parameters<typeof originateParams>[0]['to']) => originateParams({ callId: 'a', to }, templated).query.endpoint;
+    expect(endpoint({ kind: 'extension', extension: 'answer' })).toBe('Local/answer@switchboard-test');
+    expect(endpoint({ kind: 'external', number: '+15550100', trunk: 'test' })).toBe('Local/+15550100@switchboard-test');
+    expect(endpoint({ kind: 'external', number: '5550100' })).toBe('PJSIP/5550100@carrier');
+    expect(() => originateParams({ callId: 'a', to: { kind: 'extension', extension: '1001' } }, { app: 'x', extensionEndpoint: 'PJSIP/1001' })).toThrow(ValidationError);
+    expect(() => originateParams({ callId: 'a', to: { kind: 'external', number: '1', trunk: 't' } }, { app: 'x', trunks: { t: 'PJSIP/{number}&PJSIP/2' } })).toThrow(ValidationError);
+  });
+
   it('adds the Call-Info header for auto-answer through PJSIP_HEADER', () => {
     expect(originateParams({ callId: 'a', to: { kind: 'extension', extension: '1001' }, autoAnswer: true }, options).body.variables).toEqual({
       'PJSIP_HEADER(add,Call-Info)': '<sip:127.0.0.1>;answer-after=0',

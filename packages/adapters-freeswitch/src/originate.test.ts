@@ -24,14 +24,14 @@ describe('originateDialString', () => {
       options,
     );
     expect(args).toBe(
-      '{origination_uuid=c0ffee-1,originate_timeout=25,ignore_early_media=true,hangup_after_bridge=false,park_after_bridge=true,' +
+      '{origination_uuid=c0ffee-1,originate_timeout=26,ignore_early_media=true,hangup_after_bridge=false,park_after_bridge=true,' +
         'origination_caller_id_number=+14155550100,origination_caller_id_name=Acme}user/1001@pbx.example.com &park()',
     );
   });
 
-  it('defaults the ring timeout to 60 s and rounds partial seconds up', () => {
-    expect(parseOriginate(originateDialString({ callId: 'a', to: { kind: 'extension', extension: '1' } }, options)).variables.originate_timeout).toBe('60');
-    expect(parseOriginate(originateDialString({ callId: 'a', to: { kind: 'extension', extension: '1' }, timeoutMs: 1500 }, options)).variables.originate_timeout).toBe('2');
+  it('defaults the ring timeout to 60 s, rounds partial seconds up and adds the second FreeSWITCH may cut short', () => {
+    expect(parseOriginate(originateDialString({ callId: 'a', to: { kind: 'extension', extension: '1' } }, options)).variables.originate_timeout).toBe('61');
+    expect(parseOriginate(originateDialString({ callId: 'a', to: { kind: 'extension', extension: '1' }, timeoutMs: 1500 }, options)).variables.originate_timeout).toBe('3');
   });
 
   it('asks for auto-answer with sip_auto_answer (Call-Info answer-after=0 from mod_sofia)', () => {

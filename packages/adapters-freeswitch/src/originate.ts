@@ -90,7 +90,11 @@ export function freeSwitchDialString(to: Endpoint, options: FreeSwitchOriginateO
  * - `origination_uuid` = request.callId (required: the adapter picks it before
  *   sending so that events racing the reply can be matched);
  * - caller id → `origination_caller_id_number` / `_name`;
- * - timeoutMs → `originate_timeout` in whole seconds (rounded up; default 60),
+ * - timeoutMs → `originate_timeout` in whole seconds, rounded up, plus one
+ *   (default 60 s → 61): FreeSWITCH compares whole seconds of the wall clock
+ *   (`elapsed >= timelimit_sec` in switch_ivr_originate.c), so N fires after
+ *   N−1 to N s. The adapter ends the ringing itself at exactly timeoutMs;
+ *   this is the backstop,
  *   with `ignore_early_media=true` so a 183 does not end the ringing timeout;
  * - `hangup_after_bridge=false`, `park_after_bridge=true`: a bridge ending
  *   never hangs this leg up (core decides what the survivor does);
@@ -117,7 +121,7 @@ export function originateArguments(request: OriginateRequest, dialString: string
 
   const vars: Array<[string, string]> = [
     ['origination_uuid', request.callId],
-    ['originate_timeout', String(Math.ceil(timeoutMs / 1000))],
+    ['originate_timeout', String(Math.ceil(timeoutMs / 1000) + 1)],
     ['ignore_early_media', 'true'],
     ['hangup_after_bridge', 'false'],
     ['park_after_bridge', 'true'],

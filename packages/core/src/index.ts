@@ -12,4 +12,4 @@ export { MinHeap } from './collections/min-heap.js';
 export * from './media/index.js';
 export * from './simulator/index.js';
 export * from './storage/index.js';
-export { createSwitchboard, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';
+export { createSwitchboard, type MediaDeps, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';

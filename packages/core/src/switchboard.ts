@@ -16,15 +16,23 @@ export interface SwitchboardOptions {
    */
   storage?: string | StorageConfig | Storage;
   /**
-   * The media server: an adapter you built (FreeSWITCH, Asterisk), or the
-   * simulated PBX (default), optionally with its options.
+   * The media server: an adapter you built (FreeSWITCH, Asterisk), a function
+   * that builds one from this Switchboard's clock, randomness and logger, or
+   * the simulated PBX (default), optionally with its options.
    */
-  media?: MediaAdapter | { simulated: Partial<Omit<SimulatedPbxOptions, 'clock' | 'random' | 'logger'>> };
+  media?: MediaAdapter | ((deps: MediaDeps) => MediaAdapter) | { simulated: Partial<Omit<SimulatedPbxOptions, 'clock' | 'random' | 'logger'>> };
   /** `system` (default), `virtual` (starts now, moves on `advance`), or a Clock. */
   clock?: 'system' | 'virtual' | Clock;
   /** Seed of all randomness in the engines and the simulator; random when absent. */
   seed?: number;
   logger?: Logger;
+}
+
+/** What a media adapter built by `createSwitchboard` gets. */
+export interface MediaDeps {
+  clock: Clock;
+  random: Random;
+  logger: Logger;
 }
 
 /** Events of the whole Switchboard. Engines add theirs here as they arrive. */
@@ -77,7 +85,12 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   let media: MediaAdapter | undefined;
   try {
     await storage.migrate();
-    media = isMediaAdapter(options.media) ? options.media : new SimulatedPbx({ clock, random, logger, ...options.media?.simulated });
+    media =
+      typeof options.media === 'function'
+        ? options.media({ clock, random: random.fork('media'), logger })
+        : isMediaAdapter(options.media)
+          ? options.media
+          : new SimulatedPbx({ clock, random, logger, ...options.media?.simulated });
     await media.connect();
   } catch (error) {
     if (ownsStorage) await storage.close();

@@ -20,10 +20,20 @@ Options:
   --token-ttl <s>     access-token lifetime (${CONFIG_ENV.tokenTtlSeconds}) default 3600
   --cors-origins <l>  comma-separated browser origins allowed to call the API,
                       e.g. https://crm.example.com (${CONFIG_ENV.corsOrigins})
+  --esl <host:port>   FreeSWITCH event socket (${CONFIG_ENV.esl})    default 127.0.0.1:8021
+  --ari-url <url>     Asterisk HTTP/ARI (${CONFIG_ENV.ariUrl})   default http://127.0.0.1:8088
+  --ari-user <u>      ARI user (${CONFIG_ENV.ariUser})              default switchboard
+  --ari-app <name>    Stasis application (${CONFIG_ENV.ariApp})        default switchboard
+  --sip-domain <d>    SIP domain of agents' phones (${CONFIG_ENV.sipDomain})
+  --extension-dial <t> how an extension is dialled, e.g. user/{extension}@{domain}
+                      (${CONFIG_ENV.extensionDial})
+  --trunks <list>     name=dial-string,… with {number}; the first is the default
+                      (${CONFIG_ENV.trunks})
   --sip-context <c>   dialplan context of calls from agents' phones
                       (${CONFIG_ENV.sipContext})                   default switchboard-inbound
 
-Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword}.
+Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword},
+${CONFIG_ENV.eslPassword} (default ClueCon), ${CONFIG_ENV.ariPassword}.
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -32,11 +32,39 @@ export const serverConfigSchema = z.object({
     .pipe(z.array(z.union([z.literal('*'), z.url({ protocol: /^https?$/, message: 'each origin is a URL like https://crm.example.com' })]))),
   /** Dialplan context of calls from agents' phones, written into the SIP directory and pjsip include. */
   sipContext: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and -').default('switchboard-inbound'),
+  /** FreeSWITCH's event socket, `host:port` (with --media freeswitch). */
+  esl: z
+    .string()
+    .regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:8021')
+    .default('127.0.0.1:8021'),
+  eslPassword: z.string().min(1).default('ClueCon'),
+  /** Asterisk's HTTP server (with --media asterisk); ARI is under /ari. */
+  ariUrl: z.url({ protocol: /^https?$/, message: 'an http:// or https:// URL' }).default('http://127.0.0.1:8088'),
+  ariUser: z.string().min(1).default('switchboard'),
+  ariPassword: z.string().optional(),
+  ariApp: z.string().regex(/^[A-Za-z0-9_.+-]+$/).default('switchboard'),
+  /** SIP domain of the agents' phones (FreeSWITCH dials `user/{extension}@{domain}`). */
+  sipDomain: z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'a host name').optional(),
+  /** How an agent's extension is dialled, overriding the media server's default (`{extension}`, `{domain}`). */
+  extensionDial: z.string().min(1).optional(),
+  /** Trunks: `name=dial string with {number}`, comma-separated; the first is the default. */
+  trunks: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((t) => t.trim()).filter((t) => t !== ''))
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.+-]+=\S+$/, 'name=dial-string, e.g. pstn=sofia/gateway/pstn/{number}'))),
   /** How long shutdown waits for requests in flight. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
 });
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
+
+/** The settings a media server needs, checked before anything starts. */
+export function checkMediaConfig(config: ServerConfig): void {
+  if (config.media === 'asterisk' && !config.ariPassword) {
+    throw new ValidationError('--media asterisk needs the ARI password in SWITCHBOARD_ARI_PASSWORD', [{ path: 'ariPassword', message: 'required with --media asterisk' }]);
+  }
+}
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
 /** Flag → environment variable. `PORT` is honoured too, as platforms set it. */
@@ -55,6 +83,15 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS',
   corsOrigins: 'SWITCHBOARD_CORS_ORIGINS',
   sipContext: 'SWITCHBOARD_SIP_CONTEXT',
+  esl: 'SWITCHBOARD_ESL',
+  eslPassword: 'SWITCHBOARD_ESL_PASSWORD',
+  ariUrl: 'SWITCHBOARD_ARI_URL',
+  ariUser: 'SWITCHBOARD_ARI_USER',
+  ariPassword: 'SWITCHBOARD_ARI_PASSWORD',
+  ariApp: 'SWITCHBOARD_ARI_APP',
+  sipDomain: 'SWITCHBOARD_SIP_DOMAIN',
+  extensionDial: 'SWITCHBOARD_EXTENSION_DIAL',
+  trunks: 'SWITCHBOARD_TRUNKS',
 };
 
 const FLAGS: Record<string, keyof ServerConfig> = {
@@ -69,6 +106,13 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   'token-ttl': 'tokenTtlSeconds',
   'cors-origins': 'corsOrigins',
   'sip-context': 'sipContext',
+  esl: 'esl',
+  'ari-url': 'ariUrl',
+  'ari-user': 'ariUser',
+  'ari-app': 'ariApp',
+  'sip-domain': 'sipDomain',
+  'extension-dial': 'extensionDial',
+  trunks: 'trunks',
 };
 
 /** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */

@@ -64,7 +64,7 @@ describe('server lifecycle', () => {
     await expect(fetch(`${s.url}/healthz`)).rejects.toThrow();
   });
 
-  it('refuses a media adapter that this build does not have, and leaves nothing open', async () => {
-    await expect(startTestServer({ media: 'freeswitch' })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  it('refuses to start on Asterisk without the ARI password, naming the setting', async () => {
+    await expect(startTestServer({ media: 'asterisk' })).rejects.toMatchObject({ code: 'VALIDATION', issues: [{ path: 'ariPassword' }] });
   });
 });

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { UnavailableError, createSwitchboard, type Switchboard } from '@switchboard/core';
+import { createSwitchboard, type Switchboard } from '@switchboard/core';
 import { createApp, type CreateAppOptions } from './app.js';
 import { AuthService } from './auth/auth-service.js';
-import type { ServerConfig } from './config.js';
+import { checkMediaConfig, type ServerConfig } from './config.js';
+import { mediaAdapterFactory } from './media/media-adapter-factory.js';
 import type { AppContext } from './context.js';
 import { seedDemo } from './demo/seed.js';
 import { VERSION } from './version.js';
@@ -27,11 +28,10 @@ export interface StartServerOptions extends CreateAppOptions {
 export async function startServer(config: ServerConfig, options: StartServerOptions = {}): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'switchboard' } });
   const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
-  if (config.media !== 'sim') {
-    // The ESL and ARI adapters are built in their own issue; until then say so plainly.
-    throw new UnavailableError(`The ${config.media} media adapter is not available in this version yet; start with --media sim`);
-  }
+  checkMediaConfig(config);
+  const media = mediaAdapterFactory(config);
   const switchboard = await createSwitchboard({
+    ...(media ? { media } : {}),
     storage: config.db,
     clock: config.clock === 'virtual' ? 'virtual' : 'system',
     ...(config.seed === undefined ? {} : { seed: config.seed }),
@@ -58,6 +58,9 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     logger.info({ url, db: redact(config.db), media: config.media, clock: config.clock }, 'Switchboard is listening');
 
     let closing: Promise<void> | undefined;
+    // During shutdown, a keep-alive socket is closed as soon as its last response is sent,
+    // instead of lingering until its idle timeout.
+    server.on('request', (_req, res) => res.on('finish', () => closing && server.closeIdleConnections()));
     const close = () =>
       (closing ??= (async () => {
         logger.info('shutting down: finishing requests in flight');

@@ -1,4 +1,4 @@
-import { loadConfig, type ServerConfigInput } from '../config.js';
+import { CONFIG_ENV, loadConfig, type ServerConfigInput } from '../config.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../server.js';
 
 export const ADMIN_PASSWORD = 'correct-horse-battery-staple';
@@ -14,7 +14,7 @@ export async function startTestServer(overrides: Partial<Record<keyof ServerConf
     SWITCHBOARD_ADMIN_PASSWORD: ADMIN_PASSWORD,
     SWITCHBOARD_JWT_SECRET: JWT_SECRET,
   };
-  const names: Record<string, string> = { port: 'SWITCHBOARD_PORT', db: 'SWITCHBOARD_DB', clock: 'SWITCHBOARD_CLOCK', seed: 'SWITCHBOARD_SEED', demo: 'SWITCHBOARD_DEMO', adminPassword: 'SWITCHBOARD_ADMIN_PASSWORD', media: 'SWITCHBOARD_MEDIA', shutdownGraceMs: 'SWITCHBOARD_SHUTDOWN_GRACE_MS', corsOrigins: 'SWITCHBOARD_CORS_ORIGINS' };
+  const names: Record<string, string> = CONFIG_ENV;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) delete env[names[key]!];
     else env[names[key]!] = value;

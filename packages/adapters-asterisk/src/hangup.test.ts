@@ -90,4 +90,9 @@ describe('ariHangupReasonCode', () => {
     expect(ariHangupReasonCode('MANAGER_REQUEST')).toBe(16);
     expect(ariHangupReasonCode('USER_NOT_REGISTERED')).toBe(20);
   });
+
+  it('reports an inbound caller who gives up before answer as a cancel, like the other servers', () => {
+    expect(hangupFromAri({ cause: 16 }, { direction: 'inbound', answered: false, hangupRequest: { cause: 16 } })).toMatchObject({ cause: 'ORIGINATOR_CANCEL', side: 'remote' });
+    expect(hangupFromAri({ cause: 16 }, { direction: 'inbound', answered: true, hangupRequest: { cause: 16 } })).toMatchObject({ cause: 'NORMAL_CLEARING', side: 'remote' });
+  });
 });

@@ -113,6 +113,12 @@ export function hangupFromAri(event: AriHangupEvent, context: AriHangupContext):
     q850 = code > 0 && code <= 127 ? code : HANGUP_CAUSES[cause].q850;
   }
   if (side === 'unknown' && REMOTE_CAUSES.has(cause)) side = 'remote';
+  // A caller who gives up before we answer is a cancel on every server: Asterisk reports it
+  // as a normal clearing (16), FreeSWITCH and the simulator as ORIGINATOR_CANCEL.
+  if (context.direction === 'inbound' && !context.answered && side === 'remote' && cause === 'NORMAL_CLEARING') {
+    cause = 'ORIGINATOR_CANCEL';
+    q850 = HANGUP_CAUSES.ORIGINATOR_CANCEL.q850;
+  }
 
   const tech = event.tech_cause ?? request?.tech_cause;
   let sipCode: number | undefined;

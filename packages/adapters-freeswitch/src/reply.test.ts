@@ -26,6 +26,12 @@ describe('parseFreeSwitchReply', () => {
     expect(gateway.ok || gateway.hangup).toMatchObject({ cause: 'NETWORK_OUT_OF_ORDER', q850: 809 });
   });
 
+  it('takes a bare -ERROR (uuid_answer on a missing channel) as a failure', () => {
+    const reply = parseFreeSwitchReply('-ERROR\n', 'uuid_answer x');
+    expect(reply.ok).toBe(false);
+    expect(reply.ok || reply.error.message).toBe('FreeSWITCH refused uuid_answer: ERROR');
+  });
+
   it('reports other failures without a cause', () => {
     const gone = parseFreeSwitchReply('-ERR No such channel!\n', 'uuid_kill 1234');
     expect(gone.ok).toBe(false);

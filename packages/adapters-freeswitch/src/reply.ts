@@ -21,7 +21,8 @@ export type FreeSwitchReply =
 export function parseFreeSwitchReply(reply: string, command: string): FreeSwitchReply {
   const text = reply.replace(/\r?\n$/, '').trim();
   if (text.startsWith('+OK')) return { ok: true, text: text.slice(3).trim() };
-  const failure = /^-(ERR|USAGE):?\s*(.*)$/s.exec(text);
+  // uuid_answer on a missing channel answers a bare `-ERROR` (FreeSWITCH 1.10, as recorded).
+  const failure = /^-(ERROR|ERR|USAGE)(?![A-Za-z]):?\s*(.*)$/s.exec(text);
   if (!failure) return { ok: true, text };
   const message = failure[2]!.trim();
   const verb = command.trim().split(/\s+/)[0] ?? command;

@@ -122,7 +122,7 @@ export class EslConnection {
     return reply.type === 'api-response' ? reply.body : reply.replyText;
   }
 
-  /** Says goodbye (`exit`) and closes; no `onLost`. */
+  /** Says goodbye (`exit`) and closes; no `onLost`. Waits a second at most for the reply (on the clock or in real time). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closing = true;
@@ -130,8 +130,12 @@ export class EslConnection {
     const { clock } = this.options;
     await new Promise<void>((resolve) => {
       const timer = clock.setTimer(1_000, resolve);
+      // A virtual clock may not be moving while a test closes the adapter.
+      const real = setTimeout(resolve, 1_000);
+      real.unref?.();
       void bye.then(() => {
         clock.clearTimer(timer);
+        clearTimeout(real);
         resolve();
       });
     });

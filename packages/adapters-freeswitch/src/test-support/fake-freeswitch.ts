@@ -311,7 +311,7 @@ export class FakeFreeSwitch {
     }
     if (callCommand !== 'execute') return '+OK';
     const arg = h('execute-app-arg') ?? (h('content-type') === 'text/plain' ? (command.body?.toString('utf8') ?? '') : '');
-    this.switch.execute(channel, h('execute-app-name') ?? '', arg, h('event-uuid'), Number(h('loops') ?? 1));
+    this.switch.media.execute(channel, h('execute-app-name') ?? '', arg, h('event-uuid'), Number(h('loops') ?? 1));
     return '+OK';
   }
 

@@ -26,9 +26,10 @@ function eventLabel(e: EslEvent): string {
 
 /**
  * Digests the adapter's connections of a trace (every connection that
- * subscribed to events): the commands it sent, and the events of the
- * channels the scenario created (those its originates named, their loopback
- * peers, and calls placed for it), per channel. Other clients' channels on a
+ * subscribed to events): the commands it sent, and, per channel, the events
+ * of the channels the adapter answers for: those its originates named and
+ * the inbound calls parked for it. The parties' own halves of loopback calls
+ * (dialplan internals the adapter ignores) and other clients' channels on a
  * shared server are left out.
  */
 export function digestTrace(trace: Trace): TraceDigest {
@@ -43,7 +44,7 @@ export function digestTrace(trace: Trace): TraceDigest {
       const [command] = new EslCommandReader().push(record.data) as EslCommand[];
       if (!command || isEslIssue(command)) continue;
       if (command.line.startsWith('event ')) subscribed.add(record.connection);
-      for (const id of command.line.match(/origination_uuid=([^,}]+)/g) ?? []) ours.add(id.slice('origination_uuid='.length));
+      if (subscribed.has(record.connection)) for (const id of command.line.match(/origination_uuid=([^,}]+)/g) ?? []) ours.add(id.slice('origination_uuid='.length));
       if (subscribed.has(record.connection) && !command.line.startsWith('auth')) commands.push(command.line);
       continue;
     }
@@ -55,8 +56,8 @@ export function digestTrace(trace: Trace): TraceDigest {
     events.push(message.event);
   }
   for (const e of events) {
-    const peer = e.headers['variable_other_loopback_leg_uuid'];
-    if (peer && ours.has(peer) && e.headers['Unique-ID']) ours.add(e.headers['Unique-ID']);
+    const id = e.headers['Unique-ID'];
+    if (id && e.name === 'CHANNEL_PARK' && e.headers['Call-Direction'] === 'inbound' && e.headers['Caller-Context'] === 'switchboard-inbound') ours.add(id);
   }
   const names = new Map<string, string>();
   const seen = new Map<string, number>();

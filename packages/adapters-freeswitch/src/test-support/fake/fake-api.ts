@@ -47,7 +47,7 @@ export function runApi(fs: FakeSwitch, commandLine: string): string {
     case 'uuid_break': {
       const c = channel(argv[0]);
       if (!c) return '-ERR No such channel!\n';
-      fs.breakPlayback(c, argv[1]?.includes('all') ?? false);
+      fs.media.breakPlayback(c, argv[1]?.includes('all') ?? false);
       return '+OK\n';
     }
     case 'uuid_bridge': {
@@ -68,13 +68,13 @@ export function runApi(fs: FakeSwitch, commandLine: string): string {
       // so FreeSWITCH refuses to take them off hold.
       if (argv[0] === 'off') return '-ERR Operation failed\n';
       const c = channel(argv[0] === 'toggle' ? argv[1] : argv[0]);
-      if (c && c.bridge) fs.hold(c);
+      if (c && c.bridge) fs.media.hold(c);
       return '+OK Success\n';
     }
     case 'uuid_send_dtmf': {
       const c = channel(argv[0]);
       if (!c) return '-ERR Cannot locate session!\n';
-      fs.sendDtmf(c, argv[1] ?? '');
+      fs.media.sendDtmf(c, argv[1] ?? '');
       return `+OK ${c.uuid} sent DTMF ${argv[1] ?? ''}.\n`;
     }
     case 'uuid_record': {
@@ -83,10 +83,10 @@ export function runApi(fs: FakeSwitch, commandLine: string): string {
       const [, action, path, limit] = argv;
       if (!action || !path) return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n';
       if (action === 'start') {
-        fs.startRecording(c, path, Number(limit ?? 0));
+        fs.media.startRecording(c, path, Number(limit ?? 0));
         return '+OK Success\n';
       }
-      if (action === 'stop') return fs.stopRecording(c, path) ? '+OK Success\n' : '-ERR Cannot stop record session!\n';
+      if (action === 'stop') return fs.media.stopRecording(c, path) ? '+OK Success\n' : '-ERR Cannot stop record session!\n';
       return '-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n';
     }
     case 'uuid_exists':

@@ -3,7 +3,8 @@ import { HANGUP_CAUSES, isHangupCause, type Clock } from '@switchboard/core';
 import { separate } from '../freeswitch-parsing.js';
 import type { ChannelRole, EventShapes } from './event-shapes.js';
 import { FakeChannel, localStamp, renderChannelEvent, type CallerProfile, type RunningApp } from './fake-channel.js';
-import { partyScript, playbackDurationMs } from './dialplan.js';
+import { partyScript } from './dialplan.js';
+import { FakeMedia } from './fake-media.js';
 
 /** An event the switch fires: headers in order, and a body for BACKGROUND_JOB. */
 export interface FiredEvent {
@@ -36,12 +37,13 @@ function q850Of(cause: string): string {
  */
 export class FakeSwitch {
   readonly channels = new Map<string, FakeChannel>();
+  readonly media: FakeMedia;
   readonly coreUuid = randomUUID();
   private sequence = 1000;
   private sessionIds = 1;
 
   constructor(
-    private readonly clock: Clock,
+    readonly clock: Clock,
     private readonly shapes: EventShapes,
     private readonly fire: (event: FiredEvent) => void,
     /**
@@ -54,12 +56,14 @@ export class FakeSwitch {
      * a job or an originate's thread waking up (20 ms), which nothing awaits:
      * on the fake's clock.
      */
-    private readonly later: (work: () => void, latency: Latency) => void = (work, latency) => setTimeout(work, LATENCY_MS[latency]),
-  ) {}
+    readonly later: (work: () => void, latency: Latency) => void = (work, latency) => setTimeout(work, LATENCY_MS[latency]),
+  ) {
+    this.media = new FakeMedia(this);
+  }
 
   // ---- events ----
 
-  private emit(name: string, channel: FakeChannel, own: Array<[string, string]> = [], application?: string): void {
+  emit(name: string, channel: FakeChannel, own: Array<[string, string]> = [], application?: string): void {
     const headers = renderChannelEvent({ shapes: this.shapes, now: this.clock.now(), sequence: ++this.sequence, coreUuid: this.coreUuid }, name, channel, own, application);
     this.fire({ name, headers });
   }
@@ -192,7 +196,7 @@ export class FakeSwitch {
 
   // ---- dialplan steps of a channel ----
 
-  private runScript(channel: FakeChannel): void {
+  runScript(channel: FakeChannel): void {
     const step = channel.script.shift();
     if (!step || channel.hungUp) return;
     this.startApp(channel, step.app, step.data, randomUUID(), () => this.runScript(channel));
@@ -226,7 +230,7 @@ export class FakeSwitch {
         app.timer = this.clock.setTimer(Number(data), () => complete());
         return;
       case 'send_dtmf':
-        this.sendDtmf(channel, data);
+        this.media.sendDtmf(channel, data);
         return complete();
       case 'hangup':
         channel.app = undefined;
@@ -244,7 +248,7 @@ export class FakeSwitch {
     }
   }
 
-  private executeComplete(channel: FakeChannel, app: RunningApp, response: string): void {
+  executeComplete(channel: FakeChannel, app: RunningApp, response: string): void {
     if (app.state) return;
     const own: Array<[string, string]> = [
       ['Application', app.name],
@@ -295,7 +299,7 @@ export class FakeSwitch {
     Object.assign(p, { calleeIdName: p.callerIdName || p.calleeIdName, calleeIdNumber: p.callerIdNumber, callerIdName: 'Outbound Call', callerIdNumber: p.context });
     this.job(job, `+OK ${a.uuid}\n`);
     // An execute that ran on the leg before the originate's thread got back to it ends now.
-    while (a.inner) this.endPlayback(a, 'done', 'FILE PLAYED');
+    while (a.inner) this.media.endPlayback(a, 'done', 'FILE PLAYED');
     const after = a.afterAnswer;
     const pending = a.afterOriginate.splice(0);
     if (!after) return pending.forEach((run) => run());
@@ -309,134 +313,6 @@ export class FakeSwitch {
     this.runScript(a);
   }
 
-  // ---- DTMF ----
-
-  /** `send_dtmf` / `uuid_send_dtmf`: the digits arrive on the far end (the loopback peer), 20 ms apart. */
-  sendDtmf(from: FakeChannel, digits: string): void {
-    const to = from.peer ?? from;
-    [...digits.replace(/@\d+$/, '')].forEach((digit, i) => {
-      this.clock.setTimer(20 * (i + 1), () => this.receiveDtmf(to, digit));
-    });
-  }
-
-  private receiveDtmf(channel: FakeChannel, digit: string): void {
-    if (channel.hungUp) return;
-    this.emit('DTMF', channel, [
-      ['DTMF-Digit', digit],
-      ['DTMF-Duration', '2000'],
-      ['DTMF-Source', 'UNKNOWN'],
-    ]);
-    const inner = channel.inner;
-    const keys = inner?.terminators ?? 'none';
-    if (inner && keys !== 'none' && (keys === 'any' || keys.includes(digit))) {
-      channel.vars.set('playback_terminator_used', digit);
-      this.endPlayback(channel, 'break', 'FILE PLAYED');
-      return;
-    }
-    // `sleep` ends on a key unless sleep_eat_digits is set (mod_dptools): the party's dialplan goes on.
-    const app = channel.app;
-    if (app?.name === 'sleep' && channel.vars.get('sleep_eat_digits') !== 'true') {
-      this.clock.clearTimer(app.timer);
-      channel.app = undefined;
-      this.executeComplete(channel, app, '_none_');
-      this.runScript(channel);
-    }
-  }
-
-  // ---- playback (sendmsg execute) ----
-
-  /** `sendmsg <uuid>` with `call-command: execute`: runs inside the channel's park, bridge, application or playback. */
-  execute(channel: FakeChannel, name: string, data: string, eventUuid: string | undefined, loops: number): void {
-    const app: RunningApp = { name, data, uuid: eventUuid ?? randomUUID(), timer: undefined, loops, terminators: channel.vars.get('playback_terminators') ?? '*' };
-    // The execute is queued to the session and runs a moment later: a uuid_break before that is lost.
-    // A bridged channel reads 200 ms of media (DEFAULT_LEAD_FRAMES) before it looks at its queue, or
-    // runs it as soon as it leaves the bridge.
-    channel.pendingExecutes.push(app);
-    this.later(() => this.runPendingExecute(channel, app, false), channel.bridge ? 'lead' : 'queue');
-  }
-
-  private runPendingExecute(channel: FakeChannel, app: RunningApp, bridgeEnded: boolean): void {
-    const at = channel.pendingExecutes.indexOf(app);
-    if (at < 0 || channel.hangupCause) return;
-    if (bridgeEnded && channel.bridge) return;
-    channel.pendingExecutes.splice(at, 1);
-    this.startExecute(channel, app);
-  }
-
-  /** `uuid_break [all]`: stops the playback playing; `all` also drops executes not started. Nothing playing: nothing happens. */
-  breakPlayback(channel: FakeChannel, all: boolean): void {
-    if (all) channel.pendingExecutes.length = 0;
-    const playing = channel.inner;
-    if (playing) this.later(() => channel.inner === playing && this.endPlayback(channel, 'break', 'FILE PLAYED'), 'soon');
-  }
-
-  private startExecute(channel: FakeChannel, app: RunningApp): void {
-    const below = channel.inner;
-    if (below) {
-      // The playback loop runs the new execute inside the one playing, which waits for it.
-      this.clock.clearTimer(below.timer);
-      if (below.remainingMs !== undefined) below.remainingMs = Math.max(0, below.remainingMs - (this.clock.now() - (below.startedAt ?? this.clock.now())));
-    }
-    channel.playing.push(app);
-    this.startPlayback(channel, app);
-  }
-
-  private startPlayback(channel: FakeChannel, app: RunningApp): void {
-    channel.vars.set('playback_terminator_used', '');
-    channel.vars.set('current_application', app.name);
-    channel.vars.set('current_application_data', app.data);
-    if (app.name !== 'playback') {
-      this.endPlayback(channel, 'done', '-ERR unsupported application');
-      return;
-    }
-    this.emit('PLAYBACK_START', channel, [['Playback-File-Path', app.data]]);
-    app.remainingMs = playbackDurationMs(app.data);
-    this.runPlayback(channel, app);
-  }
-
-  private runPlayback(channel: FakeChannel, app: RunningApp): void {
-    app.startedAt = this.clock.now();
-    const duration = app.remainingMs;
-    if (duration === undefined) return; // streams (local_stream, endless tones) play until stopped
-    app.timer = this.clock.setTimer(duration, () => {
-      const loopsLeft = app.loops ?? 1;
-      const full = playbackDurationMs(app.data) ?? 0;
-      // FreeSWITCH stops looping an application that ran for under 0.5 s.
-      if ((loopsLeft < 0 || loopsLeft > 1) && full >= 500) {
-        app.loops = loopsLeft < 0 ? -1 : loopsLeft - 1;
-        this.emit('PLAYBACK_STOP', channel, [
-          ['Playback-File-Path', app.data],
-          ['Playback-Status', 'done'],
-        ]);
-        this.emit('PLAYBACK_START', channel, [['Playback-File-Path', app.data]]);
-        app.remainingMs = full;
-        this.runPlayback(channel, app);
-        return;
-      }
-      this.endPlayback(channel, 'done', 'FILE PLAYED');
-    });
-  }
-
-  /** The playback playing ends: PLAYBACK_STOP, then CHANNEL_EXECUTE_COMPLETE with our event-uuid; the one below resumes. */
-  endPlayback(channel: FakeChannel, status: 'done' | 'break', response: string): void {
-    const app = channel.playing.pop();
-    if (!app) return;
-    this.clock.clearTimer(app.timer);
-    this.emit('PLAYBACK_STOP', channel, [
-      ['Playback-File-Path', app.data],
-      ['Playback-Status', status],
-    ]);
-    this.executeComplete(channel, app, response);
-    const below = channel.inner;
-    if (below && !channel.hangupCause) this.runPlayback(channel, below);
-  }
-
-  /** Everything playing ends (the channel leaves for a bridge, park, or hangs up). */
-  private endAllPlaybacks(channel: FakeChannel): void {
-    channel.pendingExecutes.length = 0;
-    while (channel.inner) this.endPlayback(channel, 'done', 'PLAYBACK ERROR');
-  }
-
   // ---- hang-up ----
 
   /** Ends a channel with a cause; what ran on it completes, its bridge breaks, its loopback peer follows. */
@@ -447,14 +323,14 @@ export class FakeSwitch {
     channel.vars.set('hangup_cause', cause);
     channel.vars.set('hangup_cause_q850', q850Of(cause));
     if (hangupApp) this.executeComplete(channel, hangupApp, '_none_');
-    this.endAllPlaybacks(channel);
+    this.media.endAllPlaybacks(channel);
     const app = channel.app;
     if (app) {
       this.clock.clearTimer(app.timer);
       channel.app = undefined;
       this.executeComplete(channel, app, channel.vars.get('current_application_response') ?? '_none_');
     }
-    for (const [path, recording] of this.recordings) if (recording.channel === channel) this.endRecording(path, 'success-silence');
+    this.media.endRecordingsOf(channel);
     const partner = channel.bridge;
     if (partner) this.breakBridge(channel, partner, 'hangup');
     if (channel.job) {
@@ -514,7 +390,7 @@ export class FakeSwitch {
       const p = leg.profile;
       p.profileIndex++;
       p.transferSource = `${Math.floor(this.clock.now() / 1000)}:${randomUUID()}:uuid_br:${other.uuid}`;
-      this.endAllPlaybacks(leg);
+      this.media.endAllPlaybacks(leg);
       const app = leg.app;
       if (app) {
         leg.app = undefined;
@@ -571,7 +447,7 @@ export class FakeSwitch {
   private parkNow(channel: FakeChannel): void {
     const partner = channel.bridge;
     if (partner) this.breakBridge(channel, partner, 'park');
-    this.endAllPlaybacks(channel);
+    this.media.endAllPlaybacks(channel);
     if (channel.app?.name === 'park') return;
     const app = channel.app;
     if (app) {
@@ -591,44 +467,10 @@ export class FakeSwitch {
     channel.app = { name: 'park', data: '', uuid: '', timer: undefined, state: true };
     channel.vars.set('current_application', 'park');
     this.emit('CHANNEL_PARK', channel);
-    for (const app of [...channel.pendingExecutes]) this.later(() => this.runPendingExecute(channel, app, true), 'queue');
+    for (const app of [...channel.pendingExecutes]) this.later(() => this.media.runPendingExecute(channel, app, true), 'queue');
   }
 
-  /** `uuid_hold`: CHANNEL_HOLD on the channel; its partner gets the hold music (a broadcast playback). */
-  hold(channel: FakeChannel): void {
-    this.emit('CHANNEL_HOLD', channel);
-    const partner = channel.bridge;
-    if (partner && !partner.inner) this.execute(partner, 'playback', channel.vars.get('temp_hold_music') ?? channel.vars.get('hold_music') ?? 'local_stream://moh', undefined, -1);
-  }
 
-  private readonly recordings = new Map<string, { channel: FakeChannel; startedAt: number; timer: ReturnType<Clock['setTimer']> | undefined }>();
-
-  /** `uuid_record <uuid> start <path> <limit s>`: RECORD_START; RECORD_STOP at the limit, on stop, or on hang-up. */
-  startRecording(channel: FakeChannel, path: string, limitS: number): void {
-    const recording = { channel, startedAt: this.clock.now(), timer: undefined as ReturnType<Clock['setTimer']> | undefined };
-    this.recordings.set(path, recording);
-    this.emit('RECORD_START', channel, [['Record-File-Path', path]]);
-    if (limitS > 0) recording.timer = this.clock.setTimer(limitS * 1000, () => this.endRecording(path, 'success-maxtime'));
-  }
-
-  stopRecording(channel: FakeChannel, path: string): boolean {
-    const recording = this.recordings.get(path);
-    if (!recording || recording.channel !== channel) return false;
-    this.endRecording(path, 'success-maxtime');
-    return true;
-  }
-
-  private endRecording(path: string, cause: string): void {
-    const recording = this.recordings.get(path);
-    if (!recording) return;
-    this.recordings.delete(path);
-    this.clock.clearTimer(recording.timer);
-    recording.channel.vars.set('record_ms', String(this.clock.now() - recording.startedAt));
-    this.emit('RECORD_STOP', recording.channel, [
-      ['Record-File-Path', path],
-      ['Record-Completion-Cause', cause],
-    ]);
-  }
 
   // ---- listings ----
 

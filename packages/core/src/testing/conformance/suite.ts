@@ -40,9 +40,12 @@ export function mediaConformanceSuite(target: ConformanceTarget): void {
       await s.until(() => log.has('call.hangup', id), wait(), `the hang-up of ${id}`);
       return log.first('call.hangup', id)!;
     }
+    /** Bridges two legs and waits for both legs' new `call.bridged` (earlier bridges do not count). */
     async function bridged(a: string, b: string): Promise<void> {
+      const since = log.events.length;
+      const fresh = (id: string, other: string) => log.events.slice(since).some((e) => e.type === 'call.bridged' && e.callId === id && e.otherCallId === other);
       await s.adapter.bridge(a, b);
-      await s.until(() => log.of('call.bridged', a).some((e) => e.otherCallId === b) && log.of('call.bridged', b).some((e) => e.otherCallId === a), wait(), 'both legs bridged');
+      await s.until(() => fresh(a, b) && fresh(b, a), wait(), 'both legs bridged');
     }
 
     it(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  MediaEventOutbox,
   createEmitter,
   DigitCollector,
   isHangupCause,
@@ -30,7 +31,6 @@ import { isLiveRow, parseChannelList, reconcileWithServer, snapshotOf } from './
 import { EslSession } from './adapter/esl-session.js';
 import { LegBook, newLeg, type Leg } from './adapter/leg.js';
 import { DTMF, MediaControl } from './adapter/media-control.js';
-import { Outbox } from './adapter/outbox.js';
 import { mediaRefToFreeSwitch } from './media.js';
 import { resolveOptions, type FreeSwitchAdapterOptions, type ResolvedOptions } from './options.js';
 import { originateArguments } from './originate.js';
@@ -56,7 +56,7 @@ export class FreeSwitchAdapter implements MediaAdapter {
 
   private readonly options: ResolvedOptions;
   private readonly legs = new LegBook();
-  private readonly outbox: Outbox;
+  private readonly outbox: MediaEventOutbox;
   private readonly state: CallState;
   private readonly session: EslSession;
   private readonly media: MediaControl;
@@ -67,7 +67,7 @@ export class FreeSwitchAdapter implements MediaAdapter {
   constructor(options: FreeSwitchAdapterOptions) {
     this.options = resolveOptions(options);
     const { clock, logger } = this.options;
-    this.outbox = new Outbox(this.events, logger);
+    this.outbox = new MediaEventOutbox(this.events, logger);
     this.state = new CallState(this.legs, this.outbox, clock, this.options.inboundContexts, {
       bridged: (a, b) => this.bridgeWaits.bridged(a, b),
       answered: (leg) => this.joinTransfer(leg),

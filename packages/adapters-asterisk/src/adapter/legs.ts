@@ -4,14 +4,10 @@ import type {
   DigitCollector,
   Endpoint,
   HangupCause,
-  Logger,
-  MediaEvent,
-  MediaEvents,
   MonitorMode,
   PlayOptions,
   RecordOptions,
   TimerHandle,
-  TypedEmitter,
 } from '@switchboard/core';
 import type { AriEvent } from '../ari/events.js';
 import type { AriPlaybackStep } from '../media.js';
@@ -201,65 +197,5 @@ export class CallRegistry {
   }
 }
 
-type Queued = { kind: 'media'; event: MediaEvent } | { kind: 'disconnected'; reason: string; at: number } | { kind: 'reconnected'; at: number };
-
-/**
- * Delivers the adapter's events in order on the microtask queue, never from
- * inside the code that produced them, each listener on its own: one that
- * throws is logged and the others still get the event (decision 6).
- */
-export class EventQueue {
-  private readonly queue: Queued[] = [];
-  private flushing = false;
-
-  constructor(
-    private readonly emitter: TypedEmitter<MediaEvents>,
-    private readonly logger: Logger,
-  ) {}
-
-  media(event: MediaEvent): void {
-    this.push({ kind: 'media', event });
-  }
-
-  disconnected(reason: string, at: number): void {
-    this.push({ kind: 'disconnected', reason, at });
-  }
-
-  reconnected(at: number): void {
-    this.push({ kind: 'reconnected', at });
-  }
-
-  private push(item: Queued): void {
-    this.queue.push(item);
-    if (this.flushing) return;
-    this.flushing = true;
-    queueMicrotask(() => this.flush());
-  }
-
-  private flush(): void {
-    try {
-      for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-        if (item.kind === 'media') {
-          this.deliver(item.event.type, item.event);
-          this.deliver('event', item.event);
-        } else if (item.kind === 'disconnected') {
-          this.deliver('disconnected', { reason: item.reason, at: item.at });
-        } else {
-          this.deliver('reconnected', { at: item.at });
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  private deliver(channel: string, payload: unknown): void {
-    for (const listener of this.emitter.rawListeners(channel as 'event') as Array<(p: unknown) => void>) {
-      try {
-        listener(payload);
-      } catch (error) {
-        this.logger.error({ err: error, channel }, 'media event listener failed');
-      }
-    }
-  }
-}
+/** The adapter's event queue is core's MediaEventOutbox (ordered, each listener isolated). */
+export { MediaEventOutbox as EventQueue } from '@switchboard/core';

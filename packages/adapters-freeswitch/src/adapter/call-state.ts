@@ -1,3 +1,4 @@
+import type { MediaEventOutbox } from '@switchboard/core';
 import {
   HANGUP_CAUSES,
   type CallId,
@@ -10,7 +11,6 @@ import {
 import type { EslEvent } from '../esl/esl-message.js';
 import { hangupFromFreeSwitch, type HangupInfo } from '../hangup.js';
 import { newLeg, type Leg, type LegBook, type Playback } from './leg.js';
-import type { Outbox } from './outbox.js';
 
 export interface CallStateHooks {
   /** Two legs were joined (bridge() waits for this). */
@@ -45,7 +45,7 @@ function variablesOf(headers: Record<string, string>): Record<string, string> {
 export class CallState {
   constructor(
     readonly legs: LegBook,
-    private readonly outbox: Outbox,
+    private readonly outbox: MediaEventOutbox,
     private readonly clock: Clock,
     private readonly inboundContexts: string[] | undefined,
     private readonly hooks: CallStateHooks,

@@ -6,3 +6,4 @@ export * from './digit-collector.js';
 export * from './reconnect.js';
 export * from './reconcile.js';
 export * from './reply-timeout.js';
+export * from './media-event-outbox.js';

@@ -1,14 +1,16 @@
-import type { Logger, MediaEvent, MediaEvents, TypedEmitter } from '@switchboard/core';
+import type { TypedEmitter } from '../events/typed-emitter.js';
+import type { Logger } from '../logging/logger.js';
+import type { MediaEvent, MediaEvents } from './media-events.js';
 
 type Item = { kind: 'media'; event: MediaEvent } | { kind: 'disconnected'; reason: string; at: number } | { kind: 'reconnected'; at: number };
 
 /**
- * Delivers the adapter's events in order on the microtask queue, never from
- * inside the socket callback or command that caused them (decision 6), and
- * calls each listener on its own: one that throws is logged, the others still
- * get the event.
+ * Delivers a media adapter's events in order on the microtask queue, never
+ * from inside the socket callback or command that caused them (decision 6),
+ * and calls each listener on its own: one that throws is logged, the others
+ * still get the event. Every adapter (and the simulator) emits through one.
  */
-export class Outbox {
+export class MediaEventOutbox {
   private readonly queue: Item[] = [];
   private scheduled = false;
 

@@ -5,6 +5,7 @@ import { createEmitter, type TypedEmitter } from '../events/typed-emitter.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import { DigitCollector } from '../media/digit-collector.js';
+import { MediaEventOutbox } from '../media/media-event-outbox.js';
 import { HANGUP_CAUSES, type HangupCause } from '../media/hangup-cause.js';
 import type {
   AttendedTransferRequest,
@@ -93,15 +94,15 @@ export class SimulatedPbx implements MediaAdapter {
   private readonly keepTrace: boolean;
   private readonly allTrace: TraceEntry[] = [];
   private connected = false;
-  private readonly pending: MediaEvent[] = [];
+  private readonly outbox: MediaEventOutbox;
   /** Events that happened while "disconnected": lost, except what reconciliation recovers. */
   private withheld: MediaEvent[] = [];
-  private flushing = false;
 
   constructor(options: SimulatedPbxOptions) {
     this.clock = options.clock;
     this.random = options.random.fork('simulated-pbx');
     this.logger = (options.logger ?? silentLogger).child({ component: 'simulated-pbx' });
+    this.outbox = new MediaEventOutbox(this.events, this.logger);
     const trunks = parseOrThrow(trunkSchema.array().min(1), options.trunks ?? [{ name: 'sim', channels: 1_000 }], 'trunks');
     for (const trunk of trunks) this.trunks.set(trunk.name, { ...trunk, inUse: 0 });
     this.defaultTrunk = trunks[0]!.name;
@@ -233,7 +234,7 @@ export class SimulatedPbx implements MediaAdapter {
   disconnect(reason = 'simulated disconnect'): void {
     if (!this.connected) return;
     this.connected = false;
-    this.events.emit('disconnected', { reason, at: this.clock.now() });
+    this.outbox.disconnected(reason, this.clock.now());
   }
 
   /**
@@ -246,9 +247,8 @@ export class SimulatedPbx implements MediaAdapter {
     this.connected = true;
     const recovered = this.withheld.filter((e) => e.type === 'call.hangup' || e.type === 'call.answered');
     this.withheld = [];
-    for (const event of recovered) this.pending.push(event);
-    this.pending.push({ type: 'reconnected' } as unknown as MediaEvent);
-    this.scheduleFlush();
+    for (const event of recovered) this.outbox.media(event);
+    this.outbox.reconnected(this.clock.now());
   }
 
   // ---- MediaAdapter ----
@@ -676,44 +676,8 @@ export class SimulatedPbx implements MediaAdapter {
       const { type, callId: _callId, at: _at, ...detail } = event;
       this.record(leg, 'event', type, detail);
     }
-    if (!this.connected) {
-      this.withheld.push(event);
-      return;
-    }
-    this.pending.push(event);
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushing) return;
-    this.flushing = true;
-    queueMicrotask(() => this.flush());
-  }
-
-  private flush(): void {
-    try {
-      for (let event = this.pending.shift(); event; event = this.pending.shift()) {
-        if ((event.type as string) === 'reconnected') {
-          this.events.emit('reconnected', { at: this.clock.now() });
-          continue;
-        }
-        this.deliver(event.type, event);
-        this.deliver('event', event);
-      }
-    } finally {
-      this.flushing = false;
-    }
-  }
-
-  /** Calls each listener on its own: one that throws must not stop the simulation for the others. */
-  private deliver(channel: MediaEvent['type'] | 'event', event: MediaEvent): void {
-    for (const listener of this.events.rawListeners(channel) as Array<(e: MediaEvent) => void>) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger.error({ err: error, event: event.type, callId: event.callId }, 'media event listener failed');
-      }
-    }
+    if (this.connected) this.outbox.media(event);
+    else this.withheld.push(event);
   }
 }
 

@@ -48,12 +48,33 @@ if [[ ! -f "$CONF_FILE" ]] || [[ "$(cat "$CONF_FILE")" != "$WANTED_CONF" ]]; the
 fi
 PG_PORT="$(pg_conftool -s "$PG_VERSION" "$CLUSTER" show port)"
 
+# The server outlives this script, so it must inherit none of our file descriptors:
+# fd 3 is the pipe of the caller's $(...), which would then never see end-of-file and
+# wait forever (that hung CI for 90 minutes), and stderr may be CI's log pipe.
+pg_ctl_detached() {
+  local log
+  log="$(mktemp)"
+  if ! (
+    for fd in /proc/"$BASHPID"/fd/*; do
+      fd="${fd##*/}"
+      if [[ "$fd" -gt 2 ]]; then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    exec pg_ctlcluster "$PG_VERSION" "$CLUSTER" "$1"
+  ) </dev/null >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  cat "$log" >&2
+  rm -f "$log"
+}
+
 status="$(pg_lsclusters -h | awk -v v="$PG_VERSION" -v c="$CLUSTER" '$1 == v && $2 == c { print $4 }')"
 if [[ "$status" != online* ]]; then
-  pg_ctlcluster "$PG_VERSION" "$CLUSTER" start
+  pg_ctl_detached start
 elif [[ "$listen_changed" == yes ]]; then
   # listen_addresses only takes effect on restart; an unchanged running server is left alone.
-  pg_ctlcluster "$PG_VERSION" "$CLUSTER" restart
+  pg_ctl_detached restart
 fi
 
 for _ in $(seq 1 30); do

@@ -18,7 +18,8 @@ for (const pkg of readdirSync(join(root, 'packages'))) {
     benches.push({ name: file.replace(/\.bench\.ts$/, ''), file: join(dir, file) });
   }
 }
-const selected = wanted.length === 0 ? benches : benches.filter((b) => wanted.includes(b.name));
+// `acd` runs acd-engine and acd-pools: a name selects itself and its `name-…` family.
+const selected = wanted.length === 0 ? benches : benches.filter((b) => wanted.some((w) => b.name === w || b.name.startsWith(`${w}-`)));
 if (selected.length === 0) {
   console.error(`No benchmark named ${wanted.join(', ')}. There are: ${benches.map((b) => b.name).join(', ')}`);
   process.exit(2);

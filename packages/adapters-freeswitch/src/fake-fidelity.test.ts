@@ -30,6 +30,13 @@ mediaExtrasSuite(target);
  * happen everywhere are normalised in trace-compare.ts.
  */
 const ACCEPTED: Record<string, { channels: string[]; why: string }> = {
+  'acd-a-queue-call-is-answered-by-an-agent-and-bridged-to-the-caller.esl': {
+    channels: ['loopback/7001-b#1', 'loopback/1001-a#1'],
+    why: 'the queue plays its waiting music, the file default-moh: the lab server has no such sound file, so its playback ends at once (no PLAYBACK_START) and the commands of the ACD around it (uuid_break before the bridge) differ; the fake plays any file name; the last hang-up of the agent leg falls after the recording stops on the real server',
+  },
+  'acd-a-supervisor-listens-to-an-agent-on-a-queue-call.esl': { channels: ['loopback/7001-b#1'], why: 'the queue plays its waiting music, the file default-moh: the lab server has no such sound file, so its playback ends at once (no PLAYBACK_START) and the commands of the ACD around it (uuid_break before the bridge) differ; the fake plays any file name' },
+  'acd-no-answer-rings-the-next-agent.esl': { channels: ['loopback/7001-b#1'], why: 'the queue plays its waiting music, the file default-moh: the lab server has no such sound file, so its playback ends at once (no PLAYBACK_START) and the commands of the ACD around it (uuid_break before the bridge) differ; the fake plays any file name' },
+  'acd-ring-all-connects-the-first-agent-to-answer-and-cancels-the-other.esl': { channels: ['loopback/7001-b#1'], why: 'the queue plays its waiting music, the file default-moh: the lab server has no such sound file, so its playback ends at once (no PLAYBACK_START) and the commands of the ACD around it (uuid_break before the bridge) differ; the fake plays any file name' },
   'attended-transfer-the-held-party-joins-the-consultation-leg-and-the-agent-is-rel.esl': {
     channels: ['loopback/answer-a#1'],
     why: 'unhold sends uuid_break, then the transfer uuid_bridge: on the real server either may end the hold music first (PLAYBACK_STOP break or done); on the fake the break does',

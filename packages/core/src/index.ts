@@ -12,4 +12,6 @@ export { MinHeap } from './collections/min-heap.js';
 export * from './media/index.js';
 export * from './simulator/index.js';
 export * from './storage/index.js';
+export * from './acd/index.js';
+export * from './destination/index.js';
 export { createSwitchboard, type MediaDeps, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';

@@ -1,4 +1,6 @@
+import { Acd } from './acd/acd.js';
 import type { Clock } from './clock/clock.js';
+import type { DestinationHandler } from './destination/destination.js';
 import { SystemClock } from './clock/system-clock.js';
 import { VirtualClock } from './clock/virtual-clock.js';
 import { createEmitter, type TypedEmitter } from './events/typed-emitter.js';
@@ -26,6 +28,8 @@ export interface SwitchboardOptions {
   /** Seed of all randomness in the engines and the simulator; random when absent. */
   seed?: number;
   logger?: Logger;
+  /** Executes the destinations the ACD sends calls to (overflow, timeout); the routing engine's. */
+  destinations?: DestinationHandler;
 }
 
 /** What a media adapter built by `createSwitchboard` gets. */
@@ -53,6 +57,8 @@ export interface Switchboard {
   /** The simulated PBX when it is the media adapter; undefined otherwise. */
   readonly simulator: SimulatedPbx | undefined;
   readonly events: TypedEmitter<SwitchboardEvents>;
+  /** Agents, agent groups and their queues. */
+  readonly acd: Acd;
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,6 +110,9 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   media.events.on('disconnected', down);
   media.events.on('reconnected', up);
 
+  const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, ...(options.destinations ? { destinations: options.destinations } : {}) });
+  acd.start();
+
   let closing: Promise<void> | undefined;
   const adapter = media;
   return {
@@ -114,8 +123,10 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     media: adapter,
     simulator: adapter instanceof SimulatedPbx ? adapter : undefined,
     events,
+    acd,
     close() {
       closing ??= (async () => {
+        await acd.close();
         adapter.events.off('event', forward);
         adapter.events.off('disconnected', down);
         adapter.events.off('reconnected', up);

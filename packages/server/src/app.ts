@@ -6,10 +6,14 @@ import { cors } from './http/cors.js';
 import { docsPage } from './http/docs-page.js';
 import { errorMiddleware, notFoundHandler } from './http/problem.js';
 import type { AppContext } from './context.js';
+import { acdCommandRoutes } from './routes/acd-commands.js';
+import { agentGroupRoutes } from './routes/agent-groups.js';
+import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { mediaRoutes } from './routes/media.js';
 import { simulatorRoutes } from './routes/simulator.js';
+import { simulatorTrafficRoutes } from './routes/simulator-traffic.js';
 import { tenantRoutes } from './routes/tenants.js';
 
 export const API_BASE = '/api/v1';
@@ -51,7 +55,11 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   authRoutes(api, ctx);
   tenantRoutes(api, ctx);
   simulatorRoutes(api, ctx);
+  simulatorTrafficRoutes(api, ctx);
   mediaRoutes(api, ctx);
+  agentRoutes(api, ctx);
+  agentGroupRoutes(api, ctx);
+  acdCommandRoutes(api, ctx);
 
   const openapi = api.openapi(
     {

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { createSwitchboard, type Switchboard } from '@switchboard/core';
-import { createApp, type CreateAppOptions } from './app.js';
+import { API_BASE, createApp, type CreateAppOptions } from './app.js';
 import { AuthService } from './auth/auth-service.js';
 import { checkMediaConfig, type ServerConfig } from './config.js';
 import { mediaAdapterFactory } from './media/media-adapter-factory.js';
 import type { AppContext } from './context.js';
 import { seedDemo } from './demo/seed.js';
+import { attachRealtime } from './realtime/realtime.js';
+import { stopTraffic } from './simulator/traffic.js';
 import { VERSION } from './version.js';
 
 export interface RunningServer {
@@ -44,7 +46,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       print(`Switchboard created the administrator "${admin.username}" with the password: ${admin.password}`);
       print('It is shown only this once. Change it with POST /api/v1/auth/password.');
     }
-    if (config.demo) await seedDemo(switchboard);
+    if (config.demo) await seedDemo(switchboard, { traffic: config.clock === 'real' });
 
     const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext };
     const app = createApp(ctx, { httpLogger: logger, ...options });
@@ -52,6 +54,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
       const s = app.listen(config.port, config.host, () => resolve(s));
       s.once('error', reject);
     });
+    const realtime = attachRealtime(server, ctx, { path: `${API_BASE}/realtime` });
     const { port } = server.address() as AddressInfo;
     const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -64,6 +67,8 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const close = () =>
       (closing ??= (async () => {
         logger.info('shutting down: finishing requests in flight');
+        stopTraffic(switchboard);
+        await realtime.close();
         await new Promise<void>((resolve) => {
           const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
           force.unref();

@@ -1,5 +1,5 @@
 export { parseDatabaseUrl, redactConnectionString, validateStorageConfig, type StorageConfig, type StorageDialect } from './config.js';
-export { createStorage, type Storage, type StorageOptions } from './storage.js';
+export { createStorage, type Storage, type StorageOptions, type StorageRepositories } from './storage.js';
 export { migrations, type Migration } from './migrations/index.js';
 export {
   TenantScopedRepository,
@@ -16,3 +16,8 @@ export { ApiKeyRepository, type ApiKey, type NewApiKey } from './repositories/ap
 export { PlatformSettingsRepository } from './repositories/platform-settings.js';
 export { AuditLogRepository, type AuditEntry, type AuditListOptions, type NewAuditEntry } from './repositories/audit-log.js';
 export { SipAccountRepository, sipHa1, type NewSipAccount, type SipAccount } from './repositories/sip-accounts.js';
+export { AgentRepository, type AgentChanges, type AgentListOptions, type NewAgentRecord } from './repositories/agents.js';
+export { AgentGroupRepository, type AgentGroupListOptions } from './repositories/agent-groups.js';
+export { PauseReasonRepository, type PauseReasonPatch } from './repositories/pause-reasons.js';
+export { AgentEventRepository, type AgentEventPage, type AgentEventQuery, type NewAgentEvent } from './repositories/agent-events.js';
+export { QueueLogRepository, type NewQueueLogEntry, type QueueLogPage, type QueueLogQuery } from './repositories/queue-log.js';

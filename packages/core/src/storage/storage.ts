@@ -10,8 +10,13 @@ import { redactConnectionString, validateStorageConfig, type StorageConfig, type
 import { driverMessage, toStorageError } from './db-errors.js';
 import { ListMigrationSource, MIGRATIONS_TABLE, migrations } from './migrations/index.js';
 import type { RepositoryContext } from './repository.js';
+import { AgentEventRepository } from './repositories/agent-events.js';
+import { AgentGroupRepository } from './repositories/agent-groups.js';
+import { AgentRepository } from './repositories/agents.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-log.js';
+import { PauseReasonRepository } from './repositories/pause-reasons.js';
+import { QueueLogRepository } from './repositories/queue-log.js';
 import { SipAccountRepository } from './repositories/sip-accounts.js';
 import { PlatformSettingsRepository } from './repositories/platform-settings.js';
 import { TenantRepository } from './repositories/tenants.js';
@@ -24,7 +29,22 @@ export interface StorageOptions {
   newId?: () => string;
 }
 
-export interface Storage {
+/** Every repository: the storage's own, or a transaction's (see `Storage.transaction`). */
+export interface StorageRepositories {
+  readonly tenants: TenantRepository;
+  readonly users: UserRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly settings: PlatformSettingsRepository;
+  readonly auditLog: AuditLogRepository;
+  readonly sipAccounts: SipAccountRepository;
+  readonly agents: AgentRepository;
+  readonly agentGroups: AgentGroupRepository;
+  readonly pauseReasons: PauseReasonRepository;
+  readonly agentEvents: AgentEventRepository;
+  readonly queueLog: QueueLogRepository;
+}
+
+export interface Storage extends StorageRepositories {
   readonly dialect: StorageDialect;
   /** The knex instance, for repositories added later and for transactions. */
   readonly knex: Knex;
@@ -34,12 +54,28 @@ export interface Storage {
   ping(): Promise<void>;
   /** Closes every connection. Calling it again is harmless. */
   close(): Promise<void>;
-  readonly tenants: TenantRepository;
-  readonly users: UserRepository;
-  readonly apiKeys: ApiKeyRepository;
-  readonly settings: PlatformSettingsRepository;
-  readonly auditLog: AuditLogRepository;
-  readonly sipAccounts: SipAccountRepository;
+  /**
+   * Runs `fn` with every repository bound to one database transaction: it commits when `fn`
+   * resolves and rolls back (rethrowing) when it rejects. Use only `tx` inside `fn`: on SQLite
+   * the transaction holds the one connection, so a query through the storage itself would wait forever.
+   */
+  transaction<T>(fn: (tx: StorageRepositories) => Promise<T>): Promise<T>;
+}
+
+function createRepositories(ctx: RepositoryContext): StorageRepositories {
+  return {
+    tenants: new TenantRepository(ctx),
+    users: new UserRepository(ctx),
+    apiKeys: new ApiKeyRepository(ctx),
+    settings: new PlatformSettingsRepository(ctx),
+    auditLog: new AuditLogRepository(ctx),
+    sipAccounts: new SipAccountRepository(ctx),
+    agents: new AgentRepository(ctx),
+    agentGroups: new AgentGroupRepository(ctx),
+    pauseReasons: new PauseReasonRepository(ctx),
+    agentEvents: new AgentEventRepository(ctx),
+    queueLog: new QueueLogRepository(ctx),
+  };
 }
 
 const INT8_OID = 20;
@@ -117,12 +153,15 @@ export async function createStorage(config: StorageConfig, options: StorageOptio
       closing ??= knex.destroy().then(() => logger.info({ dialect, database: target }, 'storage closed'));
       return closing;
     },
-    tenants: new TenantRepository(ctx),
-    users: new UserRepository(ctx),
-    apiKeys: new ApiKeyRepository(ctx),
-    settings: new PlatformSettingsRepository(ctx),
-    auditLog: new AuditLogRepository(ctx),
-    sipAccounts: new SipAccountRepository(ctx),
+    async transaction<T>(fn: (tx: StorageRepositories) => Promise<T>): Promise<T> {
+      try {
+        return await knex.transaction((trx) => fn(createRepositories({ ...ctx, db: trx })));
+      } catch (error) {
+        // A failed commit (or BEGIN) arrives as a driver error; errors of `fn` are passed on as they are.
+        throw toStorageError(error);
+      }
+    },
+    ...createRepositories(ctx),
   };
 }
 

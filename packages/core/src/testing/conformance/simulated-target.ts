@@ -29,6 +29,7 @@ export function simulatedTarget(seed = 1): ConformanceTarget {
       const step = 50;
       return {
         adapter: pbx,
+        clock,
         traits: { sipCodes: true, patienceMs: 10_000 },
         party(name): Endpoint {
           const extension = EXTENSIONS[name];

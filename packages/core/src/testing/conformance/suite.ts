@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MediaError, ValidationError } from '../../errors/errors.js';
 import type { HangupCause } from '../../media/hangup-cause.js';
 import type { OriginateRequest } from '../../media/media-adapter.js';
+import { acdScenarios } from './acd-scenarios.js';
 import { EventLog, type ConformanceSession, type ConformanceTarget, type PartyName } from './target.js';
 
 /** Generous per-test budget: real servers take real seconds. */
@@ -265,5 +266,7 @@ export function mediaConformanceSuite(target: ConformanceTarget): void {
       },
       TEST_TIMEOUT_MS,
     );
+
+    acdScenarios(() => ({ s, log }), TEST_TIMEOUT_MS);
   });
 }

@@ -1,3 +1,4 @@
+import type { Clock } from '../../clock/clock.js';
 import type { MediaAdapter } from '../../media/media-adapter.js';
 import type { Endpoint, MediaEvent } from '../../media/media-events.js';
 
@@ -39,6 +40,8 @@ export interface TargetTraits {
 /** One connected adapter and the means to drive the world around it. */
 export interface ConformanceSession {
   adapter: MediaAdapter;
+  /** The time the adapter lives on: a VirtualClock for the simulator; absent means real time. */
+  clock?: Clock;
   traits: TargetTraits;
   /** Where a scripted party is reached. */
   party(name: PartyName): Endpoint;

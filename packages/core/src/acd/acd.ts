@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock/clock.js';
+import type { DestinationHandler } from '../destination/destination.js';
+import { IllegalStateError } from '../errors/errors.js';
+import { createEmitter, type TypedEmitter } from '../events/typed-emitter.js';
+import type { Logger } from '../logging/logger.js';
+import type { MediaAdapter, MonitorMode } from '../media/media-adapter.js';
+import type { CallId, Endpoint, MediaEvent } from '../media/media-events.js';
+import type { Random } from '../random/random.js';
+import type { Storage } from '../storage/storage.js';
+import type { AcdEvents, QueueOutcome } from './acd-events.js';
+import type { EnqueueRequest } from './queue-calls.js';
+import type { Agent } from './model.js';
+import type { AgentEvent, QueueLogEntry } from './records.js';
+import { RecordsWriter, type RecordSink } from './records-writer.js';
+import { parseFeatureCode, runAgentFeature } from './feature-codes.js';
+import { takeSnapshot, type AcdSnapshot, type AgentSortOrder } from './snapshot.js';
+import { TenantAcd } from './tenant-acd.js';
+
+export interface AcdOptions {
+  storage: Storage;
+  media: MediaAdapter;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  /** Executes overflow / timeout / exit destinations (the routing engine); default: hang up. */
+  destinations?: DestinationHandler;
+  /** Where an agent's phone is reached; default the extension named by the agent number. */
+  agentEndpoint?: (tenantId: string, agentNumber: string) => Endpoint;
+}
+
+/** Who asked: `agent:web`, `agent:phone`, `supervisor:<userId>` or `system` (stored with each agent event). */
+export type Initiator = string;
+
+/**
+ * The ACD engine of every tenant this process owns: agents, agent groups and their queues.
+ * Configuration comes from storage (`loadTenant`, and `reload…` after a change); runtime
+ * state lives here; every decision is taken on an event (a caller arrives, an agent frees
+ * up, a timer fires), never on a tick.
+ */
+export class Acd {
+  readonly events: TypedEmitter<AcdEvents> = createEmitter<AcdEvents>();
+  private readonly tenants = new Map<string, TenantAcd>();
+  private readonly loading = new Map<string, Promise<TenantAcd>>();
+  private readonly writer: RecordsWriter;
+  private readonly onMedia = (event: MediaEvent) => this.route(event);
+  private started = false;
+
+  constructor(private readonly options: AcdOptions) {
+    this.writer = new RecordsWriter(storageSink(options.storage), options.logger.child({ component: 'acd' }));
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.options.media.events.on('event', this.onMedia);
+  }
+
+  async close(): Promise<void> {
+    this.options.media.events.off('event', this.onMedia);
+    for (const tenant of this.tenants.values()) tenant.close();
+    this.tenants.clear();
+    await this.writer.flush();
+  }
+
+  /** Resolves when every record so far is stored. */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** The runtime of a tenant, loading its agents and groups on first use. */
+  tenant(tenantId: string): Promise<TenantAcd> {
+    const loaded = this.tenants.get(tenantId);
+    if (loaded) return Promise.resolve(loaded);
+    let loading = this.loading.get(tenantId);
+    if (!loading) {
+      loading = this.load(tenantId).finally(() => this.loading.delete(tenantId));
+      this.loading.set(tenantId, loading);
+    }
+    return loading;
+  }
+
+  /** The runtime of a tenant already loaded, synchronously (for hot paths and tests). */
+  loaded(tenantId: string): TenantAcd {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) throw new IllegalStateError(`The ACD has not loaded tenant ${tenantId}`);
+    return tenant;
+  }
+
+  private async load(tenantId: string): Promise<TenantAcd> {
+    const { storage, media, clock, random, logger, destinations } = this.options;
+    const tenantRow = await storage.tenants.get(tenantId);
+    const [agents, groups] = await Promise.all([allAgents(storage, tenantId), storage.agentGroups.listAll(tenantId)]);
+    const tenant = new TenantAcd({
+      tenantId,
+      timeZone: tenantRow.timeZone,
+      media,
+      clock,
+      random: random.fork(`acd:${tenantId}`),
+      logger: logger.child({ component: 'acd', tenantId }),
+      writer: this.writer,
+      events: this.events,
+      destinations,
+      agentEndpoint: this.options.agentEndpoint ? (agentNumber) => this.options.agentEndpoint!(tenantId, agentNumber) : (extension) => ({ kind: 'extension', extension }),
+      newId: randomUUID,
+    });
+    for (const agent of agents) tenant.upsertAgent(agent);
+    for (const group of groups) tenant.upsertGroup(group);
+    this.tenants.set(tenantId, tenant);
+    this.start();
+    return tenant;
+  }
+
+  /** After an agent was created or changed in storage. */
+  async reloadAgent(tenantId: string, agentNumber: string): Promise<void> {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return;
+    const agent = await this.options.storage.agents.findByNumber(tenantId, agentNumber);
+    if (agent) {
+      tenant.upsertAgent(agent);
+      // Groups that list the agent take it in now that it exists.
+      for (const group of await this.options.storage.agentGroups.listGroupsOfAgent(tenantId, agent.id)) tenant.upsertGroup(group);
+    } else {
+      tenant.removeAgent(agentNumber);
+    }
+  }
+
+  /** After a group was created, changed or deleted in storage. */
+  async reloadGroup(tenantId: string, groupNumber: string): Promise<void> {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return;
+    const group = await this.options.storage.agentGroups.findByNumber(tenantId, groupNumber);
+    if (group) tenant.upsertGroup(group);
+    else tenant.removeGroup(groupNumber);
+  }
+
+  private route(event: MediaEvent): void {
+    if (event.type === 'call.incoming' && event.from.kind === 'extension') {
+      this.onAgentDialed(event.callId, event.from.extension, event.dialed);
+      return;
+    }
+    for (const tenant of this.tenants.values()) {
+      if (tenant.calls.owns(event.callId)) {
+        tenant.calls.handle(event);
+        return;
+      }
+    }
+  }
+
+  /**
+   * An agent's phone dialed: a feature code (check in, check out, idle, pause) runs here.
+   * The tenant is the one agent with that number among the loaded tenants; SIP domains
+   * tell tenants apart once routing knows them.
+   */
+  private onAgentDialed(callId: string, extension: string, dialed: string): void {
+    const parsed = parseFeatureCode(dialed);
+    if (!parsed) return;
+    const owners = [...this.tenants.values()].filter((t) => t.agents.has(extension));
+    if (owners.length !== 1) {
+      this.options.logger.warn({ extension, dialed, tenants: owners.length }, 'feature code from an extension no single tenant owns');
+      return;
+    }
+    const tenant = owners[0]!;
+    void (async () => {
+      const reasons = await this.options.storage.pauseReasons.list(tenant.deps.tenantId, { enabledOnly: true }).catch(() => []);
+      await runAgentFeature(tenant, this.options.media, this.options.logger, { callId, agentNumber: extension, ...parsed, pauseReasons: reasons.map((r) => r.name) });
+    })().catch((error: unknown) => this.options.logger.warn({ err: error, callId }, 'feature code failed'));
+  }
+
+  // ── queue calls ──────────────────────────────────────────────────────────────
+
+  /** Puts a call in an agent group's queue. Returns `queued`, or the outcome when it could not enter. */
+  async enqueue(tenantId: string, request: EnqueueRequest): Promise<'queued' | QueueOutcome> {
+    const tenant = await this.tenant(tenantId);
+    const result = tenant.calls.enqueue(request);
+    return typeof result === 'string' ? result : 'queued';
+  }
+
+  // ── agent commands ───────────────────────────────────────────────────────────
+
+  async login(tenantId: string, agentNumber: string, via: 'web' | 'phone' = 'web', initiator: Initiator = `agent:${via}`): Promise<void> {
+    (await this.tenant(tenantId)).login(agentNumber, via, initiator);
+    await this.options.storage.agents.recordLogin(tenantId, (await this.tenant(tenantId)).agent(agentNumber).agent.id).catch(() => undefined);
+  }
+
+  async logout(tenantId: string, agentNumber: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).logout(agentNumber, initiator);
+  }
+
+  async checkIn(tenantId: string, agentNumber: string, groupNumber?: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).checkIn(agentNumber, groupNumber, initiator, initiator === 'agent:phone' ? 'phone' : 'web');
+  }
+
+  async checkOut(tenantId: string, agentNumber: string, groupNumber?: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).checkOut(agentNumber, groupNumber, initiator);
+  }
+
+  async pause(tenantId: string, agentNumber: string, reason: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).pause(agentNumber, reason, initiator);
+  }
+
+  /** Back to idle from paused, busy or wrap-up. */
+  async unpause(tenantId: string, agentNumber: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).unpause(agentNumber, initiator);
+  }
+
+  async endWrapUp(tenantId: string, agentNumber: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).endWrapUp(agentNumber, initiator);
+  }
+
+  async setDnd(tenantId: string, agentNumber: string, dnd: boolean, initiator: Initiator = 'agent:web'): Promise<void> {
+    (await this.tenant(tenantId)).setDnd(agentNumber, dnd, initiator);
+  }
+
+  /** Puts the customer of the agent's queue call on hold (with the queue's hold music). */
+  async hold(tenantId: string, agentNumber: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    const entry = tenant.calls.connectedEntryOf(agentNumber);
+    const music = entry.group.group.queue.holdMusic;
+    await this.options.media.hold(entry.callId, music ? { music } : {});
+    const agent = tenant.agent(agentNumber);
+    if (agent.state.kind === 'on-call') tenant.apply(agent, { type: 'hold' }, initiator, 'hold');
+  }
+
+  async unhold(tenantId: string, agentNumber: string, initiator: Initiator = 'agent:web'): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    const entry = tenant.calls.connectedEntryOf(agentNumber);
+    await this.options.media.unhold(entry.callId);
+    const agent = tenant.agent(agentNumber);
+    if (agent.state.kind === 'on-hold') tenant.apply(agent, { type: 'unhold' }, initiator, 'unhold');
+  }
+
+  async blindTransfer(tenantId: string, agentNumber: string, to: Endpoint): Promise<void> {
+    await (await this.tenant(tenantId)).calls.blindTransfer(agentNumber, to);
+  }
+
+  async attendedTransfer(tenantId: string, agentNumber: string, targetCallId: CallId): Promise<void> {
+    await (await this.tenant(tenantId)).calls.attendedTransfer(agentNumber, targetCallId);
+  }
+
+  // ── supervisor actions (manual §3.13.1) ──────────────────────────────────────
+
+  async setBusy(tenantId: string, agentNumber: string, supervisorId: string): Promise<void> {
+    (await this.tenant(tenantId)).setBusy(agentNumber, supervisorId, `supervisor:${supervisorId}`);
+  }
+
+  async supervisorCheckOut(tenantId: string, agentNumber: string, supervisorId: string, groupNumber?: string): Promise<void> {
+    (await this.tenant(tenantId)).checkOut(agentNumber, groupNumber, `supervisor:${supervisorId}`);
+  }
+
+  /** Listen to, whisper to, or barge into the agent's current call from the supervisor's phone. */
+  async monitor(tenantId: string, agentNumber: string, mode: MonitorMode, supervisor: Endpoint): Promise<CallId> {
+    const agent = (await this.tenant(tenantId)).agent(agentNumber);
+    if (!agent.call || (agent.state.kind !== 'on-call' && agent.state.kind !== 'on-hold')) throw new IllegalStateError(`Agent ${agentNumber} is not on a call`);
+    return this.options.media.monitor({ targetCallId: agent.call.legId, mode, supervisor });
+  }
+
+  /** Ends the agent's current call. */
+  async hangupAgentCall(tenantId: string, agentNumber: string): Promise<void> {
+    const agent = (await this.tenant(tenantId)).agent(agentNumber);
+    if (!agent.call) throw new IllegalStateError(`Agent ${agentNumber} has no call`);
+    await this.options.media.hangup(agent.call.customerCallId ?? agent.call.legId, 'NORMAL_CLEARING');
+  }
+
+  // ── reading ──────────────────────────────────────────────────────────────────
+
+  async snapshot(tenantId: string, options: { groups?: readonly string[]; sort?: AgentSortOrder } = {}): Promise<AcdSnapshot> {
+    return takeSnapshot(await this.tenant(tenantId), options);
+  }
+}
+
+async function allAgents(storage: Storage, tenantId: string): Promise<Agent[]> {
+  const page = 1000;
+  const agents: Agent[] = [];
+  for (let offset = 0; ; offset += page) {
+    const rows = await storage.agents.list(tenantId, { limit: page, offset });
+    agents.push(...rows);
+    if (rows.length < page) return agents;
+  }
+}
+
+function storageSink(storage: Storage): RecordSink {
+  const byTenant = <T extends { tenantId: string; id: string }>(rows: T[]) => {
+    const groups = new Map<string, Array<Omit<T, 'tenantId' | 'id'>>>();
+    for (const { tenantId, id: _id, ...rest } of rows) {
+      let list = groups.get(tenantId);
+      if (!list) groups.set(tenantId, (list = []));
+      list.push(rest);
+    }
+    return groups;
+  };
+  return {
+    async writeAgentEvents(events: AgentEvent[]) {
+      for (const [tenantId, rows] of byTenant(events)) await storage.agentEvents.insertMany(tenantId, rows);
+    },
+    async writeQueueLog(entries: QueueLogEntry[]) {
+      for (const [tenantId, rows] of byTenant(entries)) await storage.queueLog.insertMany(tenantId, rows);
+    },
+  };
+}

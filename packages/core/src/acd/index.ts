@@ -1,0 +1,11 @@
+export { Acd, type AcdOptions, type Initiator } from './acd.js';
+export type { AcdEvents, AgentStateChange, MembershipChange, QueueCallEnded, QueueOutcome } from './acd-events.js';
+export { transition, hasCall, type AgentState, type AgentStateKind, type AgentAction } from './agent-state.js';
+export * from './model.js';
+export * from './records.js';
+export { SERVICE_LEVEL_MS, type EnqueueRequest } from './queue-calls.js';
+export { takeSnapshot, sortAgents, type AcdSnapshot, type GroupSnapshot, type AgentSnapshot, type AgentSortOrder } from './snapshot.js';
+export { createAgentPool, type AgentPool, type PoolMember, type MemberStats, type PickRequest } from './strategy/index.js';
+export { nextMidnight, dayOf } from './day-boundary.js';
+export { AgentDirectory, type AgentDirectoryOptions } from './agent-directory.js';
+export { hashPin, verifyPin } from './pin.js';

@@ -85,6 +85,18 @@ export class AuthService {
     return { token, tokenType: 'Bearer', expiresAt, user: publicUser(user) };
   }
 
+  /**
+   * "Log in as" (manual §3.13.1): a supervisor gets an access token for an agent's web
+   * login, to work as that agent. The route that calls this is audited like every
+   * mutation, and the actor is logged here too.
+   */
+  async issueFor(actor: Principal, user: User): Promise<LoginResult> {
+    if (user.status !== 'active') throw new UnauthenticatedError('That login is disabled');
+    const { token, expiresAt } = await this.tokens.issue({ sub: user.id, tid: user.tenantId, role: user.role });
+    this.logger.info({ actor: actor.userId, as: user.id, tenantId: user.tenantId }, 'logged in as another user');
+    return { token, tokenType: 'Bearer', expiresAt, user: publicUser(user) };
+  }
+
   /** Resolves the caller from `Authorization: Bearer <token or API key>` or `X-API-Key`. */
   async authenticate(req: Request): Promise<Principal> {
     const header = req.get('authorization');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  ConflictError,
   ForbiddenError,
   ValidationError,
   agentEventTypes,
@@ -152,6 +153,23 @@ export function acdCommandRoutes(api: Api, ctx: AppContext): void {
       },
     });
   }
+
+  api.route({
+    method: 'post',
+    path: '/agents/{number}/supervisor/login-as',
+    summary: "Log in as the agent: an access token for the agent's web login (audited)",
+    tags: supTags,
+    access: 'authenticated',
+    params: agentParams,
+    responses: { 200: { description: 'A token that acts as the agent', schema: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.number() }).passthrough() } },
+    handler: async ({ principal, req, params }) => {
+      const { tenantId } = await supervisorScope(principal, req);
+      const agent = await storage.agents.getByNumber(tenantId, params.number);
+      if (!agent.userId) throw new ConflictError(`Agent ${params.number} has no web login`, { details: { field: 'number' } });
+      const user = await storage.users.getById(tenantId, agent.userId);
+      return ctx.auth.issueFor(principal!, user);
+    },
+  });
 
   // ── reading ───────────────────────────────────────────────────────────────────
 

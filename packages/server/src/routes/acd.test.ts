@@ -101,6 +101,22 @@ describe('ACD configuration over HTTP', () => {
     expect((await s.call('POST', '/api/v1/agents/3001/logout', { token: agent })).status).toBe(204);
   });
 
+  it("lets a supervisor log in as an agent, and the token acts as the agent", async () => {
+    await s.call('PATCH', '/api/v1/agents/3001', { token, body: { webPassword: 'agent-password-1' } });
+    const agent = await s.login('3001', 'agent-password-1', 'acme');
+    expect((await s.call('POST', '/api/v1/agents/3001/supervisor/login-as', { token: agent })).status).toBe(403);
+    const as = await s.call('POST', '/api/v1/agents/3001/supervisor/login-as', { token });
+    expect(as).toMatchObject({ status: 200, body: { tokenType: 'Bearer', user: { username: '3001' } } });
+    // The token works as the agent: it may command agent 3001 and nobody else.
+    expect((await s.call('POST', '/api/v1/agents/3001/login', { token: as.body.token })).status).toBe(204);
+    expect((await s.call('POST', '/api/v1/agents/3002/login', { token: as.body.token })).status).toBe(403);
+    expect((await s.call('POST', '/api/v1/agents/3001/logout', { token: as.body.token })).status).toBe(204);
+    // Another tenant's supervisor cannot.
+    expect((await s.call('POST', '/api/v1/agents/3001/supervisor/login-as', { token: other })).status).toBe(404);
+    const audit = await s.switchboard.storage.auditLog.list(as.body.user.tenantId, { limit: 50 });
+    expect(audit.find((entry) => entry.action === 'POST /agents/{number}/supervisor/login-as' && entry.details?.['status'] === 200)).toMatchObject({ details: { params: { number: '3001' } } });
+  });
+
   it('runs agent commands and shows them in the snapshot and the agent events', async () => {
     expect((await s.call('POST', '/api/v1/agents/3002/login', { token })).status).toBe(204);
     expect((await s.call('POST', '/api/v1/agents/3002/check-in', { token, body: { groupNumber: '500' } })).status).toBe(204);

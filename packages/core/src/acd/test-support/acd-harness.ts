@@ -4,7 +4,8 @@ import type { DestinationHandler } from '../../destination/destination.js';
 import type { PartyScript, ExtensionBehaviour } from '../../simulator/party-script.js';
 import { createSwitchboard, type Switchboard } from '../../switchboard.js';
 import type { AgentStateChange, QueueCallEnded } from '../acd-events.js';
-import type { Agent, NewAgentGroup } from '../model.js';
+import { agentRecord } from '../../storage/repositories/agent-fixtures.js';
+import type { NewAgentGroup } from '../model.js';
 import type { QueueLogEntry } from '../records.js';
 import type { TenantAcd } from '../tenant-acd.js';
 
@@ -38,26 +39,8 @@ export interface AcdHarness {
   close(): Promise<void>;
 }
 
-export function agentRecord(number: string, overrides: Partial<Agent> = {}): Omit<Agent, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'> {
-  return {
-    number,
-    firstName: `Agent`,
-    lastName: number,
-    role: 'agent',
-    department: null,
-    userId: null,
-    phonePinHash: null,
-    clickToCallOnly: false,
-    enabled: true,
-    displayNumbers: [],
-    workWithBrowser: false,
-    defaultOutboundCallFile: null,
-    phoneTemplate: null,
-    phoneMac: null,
-    lastLoginAt: null,
-    ...overrides,
-  };
-}
+/** An agent record with every field at its default (shared with the storage tests). */
+export { agentRecord };
 
 /** A tenant with agents and groups on SQLite in memory, the SimulatedPbx and a VirtualClock. */
 export async function acdHarness(options: HarnessOptions): Promise<AcdHarness> {
@@ -70,7 +53,7 @@ export async function acdHarness(options: HarnessOptions): Promise<AcdHarness> {
     const agent = typeof spec === 'string' ? { number: spec } : spec;
     await sb.storage.agents.create(
       tenant.id,
-      agentRecord(agent.number, { ...(agent.enabled === undefined ? {} : { enabled: agent.enabled }), ...(agent.workWithBrowser === undefined ? {} : { workWithBrowser: agent.workWithBrowser }) }),
+      agentRecord(agent.number, { firstName: 'Agent', lastName: agent.number, ...(agent.enabled === undefined ? {} : { enabled: agent.enabled }), ...(agent.workWithBrowser === undefined ? {} : { workWithBrowser: agent.workWithBrowser }) }),
     );
     pbx.setExtension(agent.number, ('phone' in agent ? agent.phone : undefined) ?? options.phone ?? { answer: 2_000 });
   }

@@ -16,7 +16,7 @@ const GROUPS = 100;
 const GROUPS_PER_AGENT = 3;
 // SWITCHBOARD_BENCH_ACD_MINUTES shortens the run while profiling.
 const HOUR_MS = Number(process.env.SWITCHBOARD_BENCH_ACD_MINUTES ?? 60) * 60_000;
-const ARRIVALS_PER_S = 18;
+const ARRIVALS_PER_S = 17;
 
 const clock = new VirtualClock({ startAt: Date.UTC(2026, 10, 23, 8, 0) });
 const sb = await createSwitchboard({ clock, seed: 11, storage: ':memory:', media: { simulated: { trace: false, trunks: [{ name: 'sim', channels: 20_000 }] } } });

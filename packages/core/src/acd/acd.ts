@@ -44,6 +44,8 @@ export class Acd {
   private readonly loading = new Map<string, Promise<TenantAcd>>();
   private readonly writer: RecordsWriter;
   private readonly onMedia = (event: MediaEvent) => this.route(event);
+  /** Legs on agents' phones that no queue made, by call id. */
+  private readonly personal = new Map<string, { tenant: TenantAcd; agentNumber: string; otherNumber: string }>();
   private started = false;
 
   constructor(private readonly options: AcdOptions) {
@@ -136,7 +138,7 @@ export class Acd {
 
   private route(event: MediaEvent): void {
     if (event.type === 'call.incoming' && event.from.kind === 'extension') {
-      this.onAgentDialed(event.callId, event.from.extension, event.dialed);
+      if (!this.onAgentDialed(event.callId, event.from.extension, event.dialed)) this.trackPersonal(event.callId, event.from.extension, event.dialed);
       return;
     }
     for (const tenant of this.tenants.values()) {
@@ -145,6 +147,31 @@ export class Acd {
         return;
       }
     }
+    if (event.type === 'call.created' && event.to.kind === 'extension') return this.trackPersonal(event.callId, event.to.extension, event.callerId.number);
+    const personal = this.personal.get(event.callId);
+    if (!personal) return;
+    if (event.type === 'call.answered') personal.tenant.personalCallAnswered(personal.agentNumber, event.callId, personal.otherNumber);
+    if (event.type === 'call.hangup') {
+      this.personal.delete(event.callId);
+      personal.tenant.personalCallEnded(personal.agentNumber, event.callId);
+    }
+  }
+
+  /** A leg on an agent's phone that no queue made: followed so the agent counts as on a call. */
+  private trackPersonal(callId: string, agentNumber: string, otherNumber: string): void {
+    const tenant = this.ownerOf(agentNumber);
+    if (tenant) this.personal.set(callId, { tenant, agentNumber, otherNumber });
+  }
+
+  /** The one loaded tenant with this agent number; SIP domains will tell tenants apart once routing resolves them. */
+  private ownerOf(agentNumber: string): TenantAcd | undefined {
+    let owner: TenantAcd | undefined;
+    for (const tenant of this.tenants.values()) {
+      if (!tenant.agents.has(agentNumber)) continue;
+      if (owner) return undefined;
+      owner = tenant;
+    }
+    return owner;
   }
 
   /**
@@ -152,19 +179,19 @@ export class Acd {
    * The tenant is the one agent with that number among the loaded tenants; SIP domains
    * tell tenants apart once routing knows them.
    */
-  private onAgentDialed(callId: string, extension: string, dialed: string): void {
+  private onAgentDialed(callId: string, extension: string, dialed: string): boolean {
     const parsed = parseFeatureCode(dialed);
-    if (!parsed) return;
-    const owners = [...this.tenants.values()].filter((t) => t.agents.has(extension));
-    if (owners.length !== 1) {
-      this.options.logger.warn({ extension, dialed, tenants: owners.length }, 'feature code from an extension no single tenant owns');
-      return;
+    if (!parsed) return false;
+    const tenant = this.ownerOf(extension);
+    if (!tenant) {
+      this.options.logger.warn({ extension, dialed }, 'feature code from an extension no single tenant owns');
+      return true;
     }
-    const tenant = owners[0]!;
     void (async () => {
       const reasons = await this.options.storage.pauseReasons.list(tenant.deps.tenantId, { enabledOnly: true }).catch(() => []);
       await runAgentFeature(tenant, this.options.media, this.options.logger, { callId, agentNumber: extension, ...parsed, pauseReasons: reasons.map((r) => r.name) });
     })().catch((error: unknown) => this.options.logger.warn({ err: error, callId }, 'feature code failed'));
+    return true;
   }
 
   // ── queue calls ──────────────────────────────────────────────────────────────

@@ -274,4 +274,30 @@ describe('agents', () => {
     await h.advance(1_000);
     expect(h.tenant.agent('101').state).toMatchObject({ kind: 'busy', by: 'sup-1' });
   });
+
+  it('an agent on a call no queue made (a direct call) is not offered queue calls, and a pause comes back after it', async () => {
+    h = await acdHarness({ agents: ['101', '102'], groups: [{ name: 'S', number: '500', members: staticMembers('101', '102'), queue: { strategy: 'sequential' } }] });
+    await h.sb.acd.login(h.tenantId, '101');
+    await h.sb.acd.login(h.tenantId, '102');
+    await h.sb.acd.pause(h.tenantId, '102', 'Lunch');
+    const pbx = h.sb.simulator!;
+    // Someone calls agent 101's extension directly; agent 102 (paused) dials out.
+    await pbx.originate({ to: { kind: 'extension', extension: '101' }, callerId: { number: '+15550009999' } });
+    const dialOut = pbx.placeCall({ from: { extension: '102' }, to: '+15550008888' });
+    await h.advance(3_000);
+    await pbx.answer(dialOut);
+    await h.advance(1_000);
+    expect(h.tenant.agent('101').state.kind).toBe('on-call');
+    expect(h.tenant.agent('102').state.kind).toBe('on-call');
+    await h.call('500');
+    await h.advance(10_000);
+    expect(h.events()).toEqual(['PAUSE 102', 'ENTERQUEUE NONE']);
+    pbx.hangupParty(dialOut);
+    await h.advance(1_000);
+    expect(h.tenant.agent('102').state).toMatchObject({ kind: 'paused', reason: 'Lunch' });
+    const direct = pbx.calls().find((c) => c.to.kind === 'extension' && c.state !== 'ended')!;
+    await pbx.hangup(direct.callId);
+    await h.advance(5_000);
+    expect(h.events()).toEqual(['PAUSE 102', 'ENTERQUEUE NONE', 'PAUSE 102', 'CONNECT 101']);
+  });
 });

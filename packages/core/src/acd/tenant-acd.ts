@@ -298,8 +298,10 @@ export class TenantAcd {
     if (runtime.state.kind !== 'wrap-up') throw new IllegalStateError(`Agent ${agentNumber} is not in wrap-up`);
     this.deps.clock.clearTimer(runtime.wrapUpTimer);
     runtime.wrapUpTimer = undefined;
-    this.apply(runtime, { type: 'end-wrap-up' }, initiator, 'wrap-up ended', 'idle');
-    this.applyPending(runtime);
+    this.atomically(() => {
+      this.apply(runtime, { type: 'end-wrap-up' }, initiator, 'wrap-up ended', 'idle');
+      this.applyPending(runtime);
+    });
   }
 
   setDnd(agentNumber: string, dnd: boolean, initiator: string): void {
@@ -314,6 +316,32 @@ export class TenantAcd {
 
   private requireLoggedIn(runtime: AgentRuntime): void {
     if (runtime.state.kind === 'logged-out') throw new IllegalStateError(`Agent ${runtime.agent.number} is not logged in`);
+  }
+
+  // ── calls the queues did not make ────────────────────────────────────────────
+
+  /**
+   * A call on the agent's phone that no queue made — a direct call to the extension, or the
+   * agent dialing out — was answered: the agent is on a call while it lasts, so no queue
+   * offers it one. A pause or busy it was in comes back after the call.
+   */
+  personalCallAnswered(agentNumber: string, callId: string, callerNumber: string): void {
+    const runtime = this.agents.get(agentNumber);
+    if (!runtime || runtime.state.kind === 'logged-out' || hasCall(runtime.state)) return;
+    const state = runtime.state;
+    if (state.kind === 'paused') runtime.pending ??= { type: 'pause', reason: state.reason, initiator: 'system' };
+    if (state.kind === 'busy') runtime.pending ??= { type: 'busy', by: state.by, initiator: 'system' };
+    this.deps.clock.clearTimer(runtime.wrapUpTimer);
+    runtime.wrapUpTimer = undefined;
+    runtime.call = { legId: callId, customerCallId: undefined, callerNumber, entry: undefined, autoEndTimer: undefined };
+    this.apply(runtime, { type: 'answer', groupNumber: null, callId }, 'agent:phone', 'direct call');
+  }
+
+  personalCallEnded(agentNumber: string, callId: string): void {
+    const runtime = this.agents.get(agentNumber);
+    if (!runtime || runtime.call?.legId !== callId || runtime.call.entry) return;
+    runtime.call = undefined;
+    if (runtime.state.kind === 'on-call' || runtime.state.kind === 'on-hold') this.endCall(runtime, 0, 'system', 'direct call ended');
   }
 
   // ── state changes ────────────────────────────────────────────────────────────
@@ -338,14 +366,21 @@ export class TenantAcd {
 
   /** After a call: wrap-up for the call's group (per agent, whatever other groups do), then idle. */
   endCall(runtime: AgentRuntime, wrapUpSec: number, initiator: string, cause: string): void {
+    // A pause waiting for the call's end starts before any queue can hand the agent a call.
+    this.atomically(() => this.endCallNow(runtime, wrapUpSec, initiator, cause));
+  }
+
+  private endCallNow(runtime: AgentRuntime, wrapUpSec: number, initiator: string, cause: string): void {
     runtime.lastCallEndedAt = this.now;
     const state = this.apply(runtime, { type: 'end-call', wrapUpMs: wrapUpSec * 1000 }, initiator, cause);
     if (state.kind === 'wrap-up') {
       runtime.wrapUpTimer = this.deps.clock.setTimer(state.until - this.now, () => {
         runtime.wrapUpTimer = undefined;
         if (runtime.state.kind !== 'wrap-up') return;
-        this.apply(runtime, { type: 'end-wrap-up' }, 'system', 'wrap-up time over', 'idle');
-        this.applyPending(runtime);
+        this.atomically(() => {
+          this.apply(runtime, { type: 'end-wrap-up' }, 'system', 'wrap-up time over', 'idle');
+          this.applyPending(runtime);
+        });
       });
     } else {
       this.applyPending(runtime);

@@ -67,8 +67,18 @@ export const newAgentSchema = z.object({
 });
 export type NewAgent = z.input<typeof newAgentSchema>;
 
+type WithoutDefaults<T extends z.ZodRawShape> = { [K in keyof T]: T[K] extends z.ZodDefault<infer I> ? I : T[K] extends z.ZodPrefault<infer P> ? P : T[K] };
+
+/**
+ * The fields of a shape without their defaults: a patch must leave out what the caller left
+ * out (zod's `.partial()` would otherwise fill every default in, resetting stored values).
+ */
+function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault || field instanceof z.ZodPrefault ? field.unwrap() : field])) as WithoutDefaults<T>;
+}
+
 /** Every field but the number may change; a password given is replaced. */
-export const agentPatchSchema = newAgentSchema.omit({ number: true, sipPassword: true }).partial().extend({ sipPassword: newAgentSchema.shape.sipPassword.optional(), phonePin: phonePinSchema.nullable().optional() });
+export const agentPatchSchema = z.object(withoutDefaults(newAgentSchema.omit({ number: true, sipPassword: true }).shape)).partial().extend({ sipPassword: newAgentSchema.shape.sipPassword.optional(), phonePin: phonePinSchema.nullable().optional() });
 export type AgentPatch = z.input<typeof agentPatchSchema>;
 
 /** Batch add (manual §3.1.2 ④): numbers first, first+1, … ; existing numbers are skipped and reported. */
@@ -197,10 +207,10 @@ export const newAgentGroupSchema = z.object({
 export type NewAgentGroup = z.input<typeof newAgentGroupSchema>;
 
 /** The number is fixed once set (manual §3.1.3). */
-export const agentGroupPatchSchema = newAgentGroupSchema
-  .omit({ number: true, queue: true })
+export const agentGroupPatchSchema = z
+  .object(withoutDefaults(newAgentGroupSchema.omit({ number: true, queue: true }).shape))
   .partial()
-  .extend({ queue: queueSettingsSchema.partial().optional() });
+  .extend({ queue: z.object(withoutDefaults(queueSettingsSchema.shape)).partial().optional() });
 export type AgentGroupPatch = z.input<typeof agentGroupPatchSchema>;
 
 /** A reason an agent gives for a pause (manual §3.7.9); shown on monitoring screens. */

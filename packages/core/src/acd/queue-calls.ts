@@ -4,6 +4,7 @@ import type { HangupCause } from '../media/hangup-cause.js';
 import type { CallHangupEvent, MediaEvent } from '../media/media-events.js';
 import { file, type MediaRef } from '../media/media-ref.js';
 import type { QueueOutcome } from './acd-events.js';
+import { CallerMedia } from './caller-media.js';
 import type { QueueLogEventName } from './records.js';
 import type { GroupRuntime, Offer, QueueEntry } from './runtime-types.js';
 import type { TenantAcd } from './tenant-acd.js';
@@ -25,8 +26,6 @@ export const SERVICE_LEVEL_MS = 10_000;
 const BUSY: ReadonlySet<HangupCause> = new Set(['USER_BUSY', 'CALL_REJECTED']);
 const UNAVAILABLE: ReadonlySet<HangupCause> = new Set(['USER_NOT_REGISTERED', 'SUBSCRIBER_ABSENT', 'UNALLOCATED_NUMBER', 'NO_ROUTE_DESTINATION', 'DESTINATION_OUT_OF_ORDER'] as HangupCause[]);
 
-type PlaybackPurpose = 'music' | 'announcement' | 'connect';
-
 /**
  * The life of callers in the queues of one tenant: entering, waiting (music,
  * announcements, time limits), offers to agents, the bridge, and the end — each step
@@ -37,10 +36,14 @@ export class QueueCalls {
   private readonly offers = new Map<string, Offer>();
   /** The answered offers of connecting or connected entries, by the agent's leg. */
   private readonly agentLegs = new Map<string, Offer>();
-  private readonly playbacks = new Map<string, { entry: QueueEntry; purpose: PlaybackPurpose }>();
+  /** Playbacks that must end before the bridge (agent whisper, agent number), by id. */
+  private readonly connectPlaybacks = new Map<string, QueueEntry>();
+  private readonly callerMedia: CallerMedia;
   private seq = 0;
 
-  constructor(private readonly acd: TenantAcd) {}
+  constructor(private readonly acd: TenantAcd) {
+    this.callerMedia = new CallerMedia(acd.deps.media, acd.deps.logger);
+  }
 
   private get media() {
     return this.acd.deps.media;
@@ -119,7 +122,7 @@ export class QueueCalls {
     this.log(entry, 'NONE', 'ENTERQUEUE', ['', callerNumber, entry.originalPosition]);
     const start = request.answered ? Promise.resolve() : this.media.answer(entry.callId);
     start.then(
-      () => this.greet(entry),
+      () => this.callerMedia.greet(entry),
       (error: unknown) => this.acd.deps.logger.warn({ err: error, callId: entry.callId }, 'queue could not answer the caller'),
     );
     this.startWaitTimers(entry, true);
@@ -174,7 +177,7 @@ export class QueueCalls {
       const every = queue.periodicAnnouncementSec * 1000;
       const tick = () => {
         entry.timers.periodic = this.clock.setTimer(every, tick);
-        this.announce(entry, [voice]);
+        this.callerMedia.announce(entry, [voice]);
       };
       entry.timers.periodic = this.clock.setTimer(every, tick);
     }
@@ -182,7 +185,7 @@ export class QueueCalls {
       const every = queue.positionAnnouncementSec * 1000;
       const tick = () => {
         entry.timers.position = this.clock.setTimer(every, tick);
-        this.announce(entry, [file('queue-you-are-number'), { kind: 'number', value: this.position(entry) }, file('queue-in-line')]);
+        this.callerMedia.announce(entry, [file('queue-you-are-number'), { kind: 'number', value: this.position(entry) }, file('queue-in-line')]);
       };
       entry.timers.position = this.clock.setTimer(every, tick);
     }
@@ -356,7 +359,7 @@ export class QueueCalls {
       const id = await this.media.play(callId, { media, interruptible: false });
       if (entry.phase !== 'connecting') return;
       entry.pendingPlaybacks.add(id);
-      this.playbacks.set(id, { entry, purpose: 'connect' });
+      this.connectPlaybacks.set(id, entry);
     } catch (error) {
       this.acd.deps.logger.warn({ err: error, callId }, 'queue announcement failed; connecting without it');
     }
@@ -506,7 +509,10 @@ export class QueueCalls {
   }
 
   private onAgentLegEvent(entry: QueueEntry, event: MediaEvent): void {
-    if (event.type === 'playback.finished') return this.onPlaybackFinished(event.playbackId);
+    if (event.type === 'playback.finished') {
+      this.onConnectPlaybackFinished(event.playbackId);
+      return;
+    }
     if (event.type === 'call.held' || event.type === 'call.unheld') return this.onHold(entry, event.type === 'call.held');
     if (event.type !== 'call.hangup') return;
     if (entry.phase === 'connected') {
@@ -529,7 +535,7 @@ export class QueueCalls {
       agent.call = undefined;
       this.acd.endCall(agent, 0, 'system', 'hung up before connect');
       entry.phase = 'ringing';
-      this.startMusic(entry);
+      this.callerMedia.startMusic(entry);
       this.startWaitTimers(entry, false);
       this.backToWaiting(entry);
     });
@@ -557,9 +563,10 @@ export class QueueCalls {
         return;
       }
       case 'playback.finished':
-        return this.onPlaybackFinished(event.playbackId);
+        if (!this.onConnectPlaybackFinished(event.playbackId)) this.callerMedia.onPlaybackFinished(event.playbackId);
+        return;
       case 'call.answered':
-        return this.greet(entry);
+        return this.callerMedia.greet(entry);
       case 'call.held':
       case 'call.unheld':
         if (entry.phase === 'connected') this.onHold(entry, event.type === 'call.held');
@@ -576,70 +583,15 @@ export class QueueCalls {
     if (!held && agent.state.kind === 'on-hold') this.acd.apply(agent, { type: 'unhold' }, 'agent:phone', 'unhold');
   }
 
-  // ── what the caller hears ────────────────────────────────────────────────────
-
-  /**
-   * The entry announcement, or straight to waiting music. Tried when the answer command
-   * returns and again on the caller's `call.answered`: a media server may confirm the
-   * command before the channel is answered (FreeSWITCH's uuid_answer +OK precedes its
-   * CHANNEL_ANSWER), and playing to an unanswered leg fails.
-   */
-  private greet(entry: QueueEntry): void {
-    if (entry.greeted || (entry.phase !== 'waiting' && entry.phase !== 'ringing')) return;
-    entry.greeted = true;
-    const queue = entry.group.group.queue;
-    if (queue.entryAnnouncement) this.announce(entry, [queue.entryAnnouncement]);
-    else this.startMusic(entry);
-  }
-
-  private startMusic(entry: QueueEntry): void {
-    const queue = entry.group.group.queue;
-    const music: MediaRef = queue.waitingMusicEnabled ? (queue.waitingMusic ?? file('default-moh')) : { kind: 'tone', tone: 'ring' };
-    this.track(entry, this.media.play(entry.callId, { media: [music], loop: true, interruptible: false }), 'music');
-  }
-
-  private announce(entry: QueueEntry, media: MediaRef[]): void {
-    if (entry.phase !== 'waiting' && entry.phase !== 'ringing') return;
-    if (entry.announcing) {
-      entry.announcements.push(media);
-      return;
-    }
-    entry.announcing = true;
-    this.track(entry, this.media.play(entry.callId, { media, interruptible: false }), 'announcement');
-  }
-
-  private track(entry: QueueEntry, playing: Promise<string>, purpose: PlaybackPurpose): void {
-    playing.then(
-      (id) => {
-        if (entry.phase === 'done' || entry.phase === 'connected') return;
-        entry.playbackId = id;
-        this.playbacks.set(id, { entry, purpose });
-      },
-      (error: unknown) => {
-        if (purpose === 'announcement') entry.announcing = false;
-        // Not answered yet: greet again on the caller's call.answered.
-        if (!entry.playbackId) entry.greeted = false;
-        this.acd.deps.logger.debug({ err: error, callId: entry.callId }, 'queue playback failed');
-      },
-    );
-  }
-
-  private onPlaybackFinished(playbackId: string): void {
-    const playback = this.playbacks.get(playbackId);
-    if (!playback) return;
-    this.playbacks.delete(playbackId);
-    const { entry, purpose } = playback;
-    if (purpose === 'connect') {
-      entry.pendingPlaybacks.delete(playbackId);
-      const offer = entry.agent?.call ? this.agentLegs.get(entry.agent.call.legId) : undefined;
-      if (entry.pendingPlaybacks.size === 0 && offer) this.bridge(entry, offer);
-      return;
-    }
-    if (purpose !== 'announcement' || (entry.phase !== 'waiting' && entry.phase !== 'ringing')) return;
-    entry.announcing = false;
-    const next = entry.announcements.shift();
-    if (next) this.announce(entry, next);
-    else this.startMusic(entry);
+  /** A whisper or announcement before the bridge ended: bridge once all have. Returns whether it was one. */
+  private onConnectPlaybackFinished(playbackId: string): boolean {
+    const entry = this.connectPlaybacks.get(playbackId);
+    if (!entry) return false;
+    this.connectPlaybacks.delete(playbackId);
+    entry.pendingPlaybacks.delete(playbackId);
+    const offer = entry.agent?.call ? this.agentLegs.get(entry.agent.call.legId) : undefined;
+    if (entry.pendingPlaybacks.size === 0 && offer) this.bridge(entry, offer);
+    return true;
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────

@@ -92,7 +92,10 @@ describe('server', () => {
     expect((await s.call('GET', '/api/v1/auth/me', { headers: { 'x-api-key': key } })).body).toMatchObject({ username: 'admin', via: 'api-key' });
     expect((await s.call('GET', '/api/v1/auth/me', { token: key })).status).toBe(200);
     const listed = await s.call('GET', '/api/v1/api-keys', { token });
-    expect(JSON.stringify(listed.body)).not.toContain(key.split('_')[2]);
+    // The secret is base64url and may itself contain '_': it is everything after the prefix.
+    const secret = key.slice(`sbk_${created.body.prefix}_`.length);
+    expect(secret).toHaveLength(32);
+    expect(JSON.stringify(listed.body)).not.toContain(secret);
     expect(listed.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ id: created.body.id, prefix: created.body.prefix, revokedAt: null })]));
     expect((await s.call('DELETE', `/api/v1/api-keys/${created.body.id}`, { token })).status).toBe(204);
     expect(await s.call('GET', '/api/v1/auth/me', { headers: { 'x-api-key': key } })).toMatchObject({ status: 401, body: { detail: expect.stringContaining('revoked') } });

@@ -14,4 +14,6 @@ export * from './simulator/index.js';
 export * from './storage/index.js';
 export * from './acd/index.js';
 export * from './destination/index.js';
+export * from './routing/index.js';
+export * from './csv/index.js';
 export { createSwitchboard, type MediaDeps, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';

@@ -1,4 +1,5 @@
 import { Acd } from './acd/acd.js';
+import { Routing } from './routing/routing.js';
 import type { Clock } from './clock/clock.js';
 import type { DestinationHandler } from './destination/destination.js';
 import { SystemClock } from './clock/system-clock.js';
@@ -28,7 +29,7 @@ export interface SwitchboardOptions {
   /** Seed of all randomness in the engines and the simulator; random when absent. */
   seed?: number;
   logger?: Logger;
-  /** Executes the destinations the ACD sends calls to (overflow, timeout); the routing engine's. */
+  /** Executes the destinations the ACD sends calls to (overflow, timeout); default: the routing engine. */
   destinations?: DestinationHandler;
 }
 
@@ -59,6 +60,8 @@ export interface Switchboard {
   readonly events: TypedEmitter<SwitchboardEvents>;
   /** Agents, agent groups and their queues. */
   readonly acd: Acd;
+  /** Inbound routing: DIDs, incoming routes, IVRs, conditions, ring groups, broadcasts, the blacklist, CDRs. */
+  readonly routing: Routing;
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -110,8 +113,14 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   media.events.on('disconnected', down);
   media.events.on('reconnected', up);
 
-  const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, ...(options.destinations ? { destinations: options.destinations } : {}) });
+  // The ACD hands overflow / timeout destinations to routing, which is built after it (it asks the ACD about agents).
+  let routing: Routing | undefined;
+  const destinations: DestinationHandler = options.destinations ?? ((request) => routing!.destinationHandler(request));
+  const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, destinations });
   acd.start();
+  routing = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
+  routing.start();
+  const inbound = routing;
 
   let closing: Promise<void> | undefined;
   const adapter = media;
@@ -124,8 +133,10 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     simulator: adapter instanceof SimulatedPbx ? adapter : undefined,
     events,
     acd,
+    routing: inbound,
     close() {
       closing ??= (async () => {
+        await inbound.close();
         await acd.close();
         adapter.events.off('event', forward);
         adapter.events.off('disconnected', down);

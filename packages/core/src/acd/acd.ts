@@ -194,6 +194,54 @@ export class Acd {
     return true;
   }
 
+  // ── what routing asks about agents (synchronous: routing loads the tenant first) ──
+
+  /** Where an agent's phone is reached. */
+  endpointOf(tenantId: string, agentNumber: string): Endpoint {
+    return this.options.agentEndpoint ? this.options.agentEndpoint(tenantId, agentNumber) : { kind: 'extension', extension: agentNumber };
+  }
+
+  hasAgent(tenantId: string, agentNumber: string): boolean {
+    return this.tenants.get(tenantId)?.agents.has(agentNumber) ?? false;
+  }
+
+  /** Whether some agent's number starts with these digits (an IVR's direct dial waits for more keys). */
+  hasAgentStartingWith(tenantId: string, digits: string): boolean {
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return false;
+    for (const number of tenant.agents.keys()) if (number !== digits && number.startsWith(digits)) return true;
+    return false;
+  }
+
+  /** Whether the agent is ringing for, talking on or holding a call. */
+  isOnCall(tenantId: string, agentNumber: string): boolean {
+    const kind = this.tenants.get(tenantId)?.agents.get(agentNumber)?.state.kind;
+    return kind === 'reserved' || kind === 'on-call' || kind === 'on-hold';
+  }
+
+  departmentOf(tenantId: string, agentNumber: string): string | undefined {
+    return this.tenants.get(tenantId)?.agents.get(agentNumber)?.agent.department ?? undefined;
+  }
+
+  /**
+   * Whether a call straight to the agent (not through a queue) may ring now: `offline` when
+   * logged out or disabled (the manual's "no answer: called an agent who is not online"),
+   * `busy` on a call, in DND or set busy by a supervisor; paused and wrap-up agents take
+   * direct calls, as their phones would.
+   */
+  async directCallStatus(tenantId: string, agentNumber: string): Promise<'free' | 'busy' | 'offline' | 'unknown'> {
+    const agent = (await this.tenant(tenantId)).agents.get(agentNumber);
+    if (!agent) return 'unknown';
+    if (!agent.agent.enabled || agent.state.kind === 'logged-out') return 'offline';
+    if (agent.dnd || agent.state.kind === 'busy' || this.isOnCall(tenantId, agentNumber)) return 'busy';
+    return 'free';
+  }
+
+  /** The one loaded tenant with this agent number (an extension dialling in), if exactly one has it. */
+  tenantOfAgent(agentNumber: string): string | undefined {
+    return this.ownerOf(agentNumber)?.deps.tenantId;
+  }
+
   // ── queue calls ──────────────────────────────────────────────────────────────
 
   /** Puts a call in an agent group's queue. Returns `queued`, or the outcome when it could not enter. */

@@ -13,6 +13,12 @@ import type { RepositoryContext } from './repository.js';
 import { AgentEventRepository } from './repositories/agent-events.js';
 import { AgentGroupRepository } from './repositories/agent-groups.js';
 import { AgentRepository } from './repositories/agents.js';
+import { BlacklistRepository } from './repositories/blacklist.js';
+import { CdrRepository } from './repositories/cdrs.js';
+import { DidRepository } from './repositories/dids.js';
+import { RoutingObjectRepository } from './repositories/routing-objects.js';
+import { RoutingSettingsRepository } from './repositories/routing-settings.js';
+import { incomingRouteSchema, ivrMenuSchema, ringGroupSchema, timeConditionSchema, voiceBroadcastSchema } from '../routing/model.js';
 import { ApiKeyRepository } from './repositories/api-keys.js';
 import { AuditLogRepository } from './repositories/audit-log.js';
 import { PauseReasonRepository } from './repositories/pause-reasons.js';
@@ -42,6 +48,15 @@ export interface StorageRepositories {
   readonly pauseReasons: PauseReasonRepository;
   readonly agentEvents: AgentEventRepository;
   readonly queueLog: QueueLogRepository;
+  readonly dids: DidRepository;
+  readonly incomingRoutes: RoutingObjectRepository<typeof incomingRouteSchema>;
+  readonly ivrMenus: RoutingObjectRepository<typeof ivrMenuSchema>;
+  readonly voiceBroadcasts: RoutingObjectRepository<typeof voiceBroadcastSchema>;
+  readonly ringGroups: RoutingObjectRepository<typeof ringGroupSchema>;
+  readonly timeConditions: RoutingObjectRepository<typeof timeConditionSchema>;
+  readonly routingSettings: RoutingSettingsRepository;
+  readonly blacklist: BlacklistRepository;
+  readonly cdrs: CdrRepository;
 }
 
 export interface Storage extends StorageRepositories {
@@ -75,6 +90,15 @@ function createRepositories(ctx: RepositoryContext): StorageRepositories {
     pauseReasons: new PauseReasonRepository(ctx),
     agentEvents: new AgentEventRepository(ctx),
     queueLog: new QueueLogRepository(ctx),
+    dids: new DidRepository(ctx),
+    incomingRoutes: new RoutingObjectRepository(ctx, 'incoming_routes', 'Incoming route', incomingRouteSchema),
+    ivrMenus: new RoutingObjectRepository(ctx, 'ivr_menus', 'IVR menu', ivrMenuSchema),
+    voiceBroadcasts: new RoutingObjectRepository(ctx, 'voice_broadcasts', 'Voice broadcast', voiceBroadcastSchema),
+    ringGroups: new RoutingObjectRepository(ctx, 'ring_groups', 'Ring group', ringGroupSchema),
+    timeConditions: new RoutingObjectRepository(ctx, 'time_conditions', 'Time condition', timeConditionSchema),
+    routingSettings: new RoutingSettingsRepository(ctx),
+    blacklist: new BlacklistRepository(ctx),
+    cdrs: new CdrRepository(ctx),
   };
 }
 

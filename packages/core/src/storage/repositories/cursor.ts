@@ -34,11 +34,11 @@ export function decodeCursor(cursor: string, keyKind: 'string' | 'number'): LogP
 }
 
 /** Rows strictly after `position` in the order (at, key), ascending or descending. */
-export function afterPosition(query: Knex.QueryBuilder, keyColumn: string, position: LogPosition, order: 'asc' | 'desc'): Knex.QueryBuilder {
+export function afterPosition(query: Knex.QueryBuilder, keyColumn: string, position: LogPosition, order: 'asc' | 'desc', timeColumn = 'at'): Knex.QueryBuilder {
   const op = order === 'asc' ? '>' : '<';
   return query.where((q) => {
-    q.where('at', op, position.at).orWhere((same) => {
-      same.where('at', position.at).where(keyColumn, op, position.key);
+    q.where(timeColumn, op, position.at).orWhere((same) => {
+      same.where(timeColumn, position.at).where(keyColumn, op, position.key);
     });
   });
 }
@@ -47,8 +47,8 @@ export function afterPosition(query: Knex.QueryBuilder, keyColumn: string, posit
 export const pageLimitSchema = z.number().int().min(1).max(1000).default(100);
 
 /** from (inclusive) and to (exclusive), epoch ms. */
-export function withinTime(query: Knex.QueryBuilder, from: number | undefined, to: number | undefined): Knex.QueryBuilder {
-  if (from !== undefined) query.where('at', '>=', from);
-  if (to !== undefined) query.where('at', '<', to);
+export function withinTime(query: Knex.QueryBuilder, from: number | undefined, to: number | undefined, timeColumn = 'at'): Knex.QueryBuilder {
+  if (from !== undefined) query.where(timeColumn, '>=', from);
+  if (to !== undefined) query.where(timeColumn, '<', to);
   return query;
 }

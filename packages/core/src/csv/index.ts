@@ -1,0 +1,1 @@
+export { csvCell, csvLine, csvLines } from './csv-writer.js';

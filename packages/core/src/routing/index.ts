@@ -1,0 +1,11 @@
+export * from './model.js';
+export { Routing, type RoutingOptions, type RoutingEvents } from './routing.js';
+export { RoutingStore, routingObjectKinds, type RoutingObjectKind, type RoutingReloader } from './routing-store.js';
+export { CallSession, HOP_LIMIT, label as destinationLabel } from './call-session.js';
+export { callTypes, hangupReasons, sipDescription, type CallDetailRecord, type CallType, type HangupReason, type HangupParty } from './cdr.js';
+export { conditionMatches } from './time-condition.js';
+export { chooseRoute, routeMatches } from './route-match.js';
+export { RegionLookup, parseRegionCsv, countryOf } from './region-lookup.js';
+export { normalizeNumber } from './phone-number.js';
+export { findInputFreeCycle, referrersOf, danglingReferences, nodeOf, type Referrer, type RoutingConfig } from './routing-graph.js';
+export { cdrCsvColumns, cdrCsvRows } from './cdr-csv.js';

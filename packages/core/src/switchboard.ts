@@ -114,13 +114,11 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   media.events.on('reconnected', up);
 
   // The ACD hands overflow / timeout destinations to routing, which is built after it (it asks the ACD about agents).
-  let routing: Routing | undefined;
-  const destinations: DestinationHandler = options.destinations ?? ((request) => routing!.destinationHandler(request));
+  const destinations: DestinationHandler = options.destinations ?? ((request) => inbound.destinationHandler(request));
   const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, destinations });
   acd.start();
-  routing = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
-  routing.start();
-  const inbound = routing;
+  const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
+  inbound.start();
 
   let closing: Promise<void> | undefined;
   const adapter = media;

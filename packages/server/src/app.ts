@@ -8,6 +8,8 @@ import { errorMiddleware, notFoundHandler } from './http/problem.js';
 import type { AppContext } from './context.js';
 import { acdCommandRoutes } from './routes/acd-commands.js';
 import { agentGroupRoutes } from './routes/agent-groups.js';
+import { callRecordRoutes } from './routes/call-records.js';
+import { routingRoutes } from './routes/routing.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -60,6 +62,8 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   agentRoutes(api, ctx);
   agentGroupRoutes(api, ctx);
   acdCommandRoutes(api, ctx);
+  routingRoutes(api, ctx);
+  callRecordRoutes(api, ctx);
 
   const openapi = api.openapi(
     {

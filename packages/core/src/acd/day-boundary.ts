@@ -9,3 +9,9 @@ export function nextMidnight(now: number, timeZone: string): number {
 export function dayOf(now: number, timeZone: string): string {
   return DateTime.fromMillis(now, { zone: timeZone }).toISODate() ?? '';
 }
+
+/** The calendar month `now` falls in, in the time zone: [from, to) in epoch ms. */
+export function monthOf(now: number, timeZone: string): { from: number; to: number } {
+  const start = DateTime.fromMillis(now, { zone: timeZone }).startOf('month');
+  return { from: start.toMillis(), to: start.plus({ months: 1 }).toMillis() };
+}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutDefaults } from '../validation/without-defaults.js';
 import { destinationSchema } from '../destination/destination.js';
 import { mediaRefSchema } from '../media/media-ref.js';
 
@@ -66,16 +67,6 @@ export const newAgentSchema = z.object({
   phoneMac: macSchema.nullable().default(null),
 });
 export type NewAgent = z.input<typeof newAgentSchema>;
-
-type WithoutDefaults<T extends z.ZodRawShape> = { [K in keyof T]: T[K] extends z.ZodDefault<infer I> ? I : T[K] extends z.ZodPrefault<infer P> ? P : T[K] };
-
-/**
- * The fields of a shape without their defaults: a patch must leave out what the caller left
- * out (zod's `.partial()` would otherwise fill every default in, resetting stored values).
- */
-function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
-  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault || field instanceof z.ZodPrefault ? field.unwrap() : field])) as WithoutDefaults<T>;
-}
 
 /** Every field but the number may change; a password given is replaced. */
 export const agentPatchSchema = z.object(withoutDefaults(newAgentSchema.omit({ number: true, sipPassword: true }).shape)).partial().extend({ sipPassword: newAgentSchema.shape.sipPassword.optional(), phonePin: phonePinSchema.nullable().optional() });

@@ -79,14 +79,15 @@ export class RoutingStore {
 
   async delete(kind: RoutingObjectKind, tenantId: string, id: string): Promise<void> {
     await this.repo(kind).getById(tenantId, id);
-    if (KINDS[kind].target) {
-      const referrers = referrersOf(await loadRoutingConfig(this.storage, tenantId), `${KINDS[kind].edge}:${id}`);
-      if (referrers.length > 0) {
-        throw new ConflictError(`Cannot delete: still used by ${referrers.map(describe).join('; ')}`, { details: { referrers } });
-      }
-    }
+    if (KINDS[kind].target) await this.assertNotReferred(tenantId, `${KINDS[kind].edge}:${id}`);
     await this.repo(kind).delete(tenantId, id);
     this.reloader.reload(tenantId);
+  }
+
+  /** Refuses (409, listing them) while any routing object or queue still sends calls to the node (`ivr:<id>`, `agent-group:<number>` …). */
+  async assertNotReferred(tenantId: string, node: string): Promise<void> {
+    const referrers = referrersOf(await loadRoutingConfig(this.storage, tenantId), node);
+    if (referrers.length > 0) throw new ConflictError(`Cannot delete: still used by ${referrers.map(describe).join('; ')}`, { details: { referrers } });
   }
 
   /** Who refers to an object (a condition's "usage" page, §3.7.8). */

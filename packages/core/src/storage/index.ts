@@ -21,3 +21,9 @@ export { AgentGroupRepository, type AgentGroupListOptions } from './repositories
 export { PauseReasonRepository, type PauseReasonPatch } from './repositories/pause-reasons.js';
 export { AgentEventRepository, type AgentEventPage, type AgentEventQuery, type NewAgentEvent } from './repositories/agent-events.js';
 export { QueueLogRepository, type NewQueueLogEntry, type QueueLogPage, type QueueLogQuery } from './repositories/queue-log.js';
+export { BatchWriter } from './batch-writer.js';
+export { RoutingObjectRepository, flatten, type RoutingObject, type RoutingObjectRecord } from './repositories/routing-objects.js';
+export { DidRepository, didKey } from './repositories/dids.js';
+export { RoutingSettingsRepository } from './repositories/routing-settings.js';
+export { BlacklistRepository, type BlacklistEntry, type BlacklistRecord, type BlacklistStatus } from './repositories/blacklist.js';
+export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/cdrs.js';

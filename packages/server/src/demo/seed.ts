@@ -1,5 +1,6 @@
 import type { NewAgentGroup, NewAgentRecord, Switchboard, Tenant } from '@switchboard/core';
 import { trafficGeneratorOf } from '../simulator/traffic.js';
+import { seedDemoRouting } from './routing-seed.js';
 
 export const DEMO_TENANT_SLUG = 'demo';
 /** The demo agents' phone extensions on the simulated PBX: the agent numbers 1001–1010. */
@@ -95,6 +96,7 @@ export async function seedDemo(switchboard: Switchboard, options: SeedDemoOption
     await acd.login(tenant.id, number, 'web', 'system');
   }
   await acd.checkIn(tenant.id, '1006', '600', 'system');
+  await seedDemoRouting(switchboard, tenant.id);
 
   if (options.traffic && switchboard.simulator) {
     trafficGeneratorOf(switchboard).start({

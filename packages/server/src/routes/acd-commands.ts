@@ -11,6 +11,7 @@ import {
 } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
 import { type Api } from '../http/api.js';
+import { streamDownload } from '../http/download.js';
 import type { AppContext } from '../context.js';
 import { agentParams } from './agents.js';
 import { isSupervisor, requireSupervisor, tenantOf } from './tenant-scope.js';
@@ -248,24 +249,13 @@ export function acdCommandRoutes(api: Api, ctx: AppContext): void {
       const tenantId = await tenantOf(storage, principal, req);
       requireSupervisor(principal);
       await acd.flush();
-      res.status(200).attachment('queue_log').type('text/plain; charset=utf-8');
       const range = defined({ from: query.from, to: query.to });
-      let buffer = '';
-      try {
+      async function* lines(): AsyncIterable<string> {
         for await (const entry of storage.queueLog.stream(tenantId, range) as AsyncIterable<QueueLogEntry>) {
-          if (query.queue !== undefined && entry.queue !== query.queue) continue;
-          buffer += `${formatQueueLogLine(entry)}\n`;
-          if (buffer.length >= 64 * 1024) {
-            if (!res.write(buffer)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
-            buffer = '';
-          }
+          if (query.queue === undefined || entry.queue === query.queue) yield `${formatQueueLogLine(entry)}\n`;
         }
-        res.end(buffer);
-      } catch (error) {
-        // The status is sent already: cut the download short so the client sees it failed.
-        ctx.logger.error({ err: error }, 'queue_log export failed');
-        res.destroy(error instanceof Error ? error : new Error(String(error)));
       }
+      await streamDownload(res, { filename: 'queue_log', type: 'text/plain; charset=utf-8' }, lines(), ctx.logger);
     },
   });
 }

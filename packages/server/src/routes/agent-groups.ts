@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { agentGroupPatchSchema, groupNumberSchema, newAgentGroupSchema, queueSettingsSchema, ringStrategies, type AgentGroupPatch } from '@switchboard/core';
+import { RoutingStore, agentGroupPatchSchema, groupNumberSchema, newAgentGroupSchema, queueSettingsSchema, ringStrategies, type AgentGroupPatch } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
 import { requireManager, tenantOf } from './tenant-scope.js';
@@ -23,8 +23,10 @@ const groupParams = z.object({ number: groupNumberSchema });
 
 /** Agent groups and their queues (manual §3.1.3) of the caller's tenant. */
 export function agentGroupRoutes(api: Api, ctx: AppContext): void {
-  const { storage, acd } = ctx.switchboard;
+  const { storage, acd, routing } = ctx.switchboard;
   const tags = ['Agent groups'];
+  // A queue's destinations are part of the routing graph: checked like any routing object's.
+  const routingStore = new RoutingStore(storage, routing);
 
   api.route({
     method: 'get',
@@ -56,8 +58,10 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, body }) => {
       requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
+      await routingStore.checkAgentGroupDestinations(tenantId, { number: body.number, name: body.name, queue: body.queue });
       const group = await storage.agentGroups.create(tenantId, body);
       await acd.reloadGroup(tenantId, group.number);
+      routing.reload(tenantId);
       return reply(201, group);
     },
   });
@@ -87,8 +91,12 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
       const tenantId = await tenantOf(storage, principal, req);
       const current = await storage.agentGroups.getByNumber(tenantId, params.number);
       // The raw body: the parsed one has every default filled in, which would reset fields not named.
-      const group = await storage.agentGroups.update(tenantId, current.id, req.body as AgentGroupPatch);
+      const patch = req.body as AgentGroupPatch;
+      const queue = queueSettingsSchema.safeParse({ ...current.queue, ...(patch.queue ?? {}) });
+      if (queue.success) await routingStore.checkAgentGroupDestinations(tenantId, { number: current.number, name: patch.name ?? current.name, queue: queue.data });
+      const group = await storage.agentGroups.update(tenantId, current.id, patch);
       await acd.reloadGroup(tenantId, group.number);
+      routing.reload(tenantId);
       return group;
     },
   });
@@ -105,8 +113,10 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
       requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
       const current = await storage.agentGroups.getByNumber(tenantId, params.number);
+      await routingStore.assertNotReferred(tenantId, `agent-group:${current.number}`);
       await storage.agentGroups.delete(tenantId, current.id);
       await acd.reloadGroup(tenantId, params.number);
+      routing.reload(tenantId);
       return undefined;
     },
   });

@@ -1,0 +1,25 @@
+import type { Response } from 'express';
+import type { Logger } from '@switchboard/core';
+
+/**
+ * Streams text lines to a download, in 64 KiB writes that respect back-pressure: an export
+ * of any size holds one page of records and one buffer, never the whole file. A failure
+ * after the status went out cuts the download short, so the client sees it failed.
+ */
+export async function streamDownload(res: Response, options: { filename: string; type: string }, lines: AsyncIterable<string>, logger: Logger): Promise<void> {
+  res.status(200).attachment(options.filename).type(options.type);
+  let buffer = '';
+  try {
+    for await (const line of lines) {
+      buffer += line;
+      if (buffer.length >= 64 * 1024) {
+        if (!res.write(buffer)) await new Promise<void>((resolve) => res.once('drain', () => resolve()));
+        buffer = '';
+      }
+    }
+    res.end(buffer);
+  } catch (error) {
+    logger.error({ err: error, filename: options.filename }, 'export failed');
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}

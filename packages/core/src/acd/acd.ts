@@ -237,6 +237,22 @@ export class Acd {
     return 'free';
   }
 
+  isDnd(tenantId: string, agentNumber: string): boolean {
+    return this.tenants.get(tenantId)?.agents.get(agentNumber)?.dnd ?? false;
+  }
+
+  /** The agent numbers of a department (pickup rings within one). */
+  agentsInDepartment(tenantId: string, department: string): string[] {
+    const tenant = this.tenants.get(tenantId);
+    return tenant ? [...tenant.agents.values()].filter((a) => a.agent.department === department).map((a) => a.agent.number) : [];
+  }
+
+  /** The agent parks its queue caller: the queue lets the caller go (BLINDTRANSFER to `park:<slot>`) without hanging up. */
+  async releaseForPark(tenantId: string, agentNumber: string, slot: string): Promise<void> {
+    const tenant = await this.tenant(tenantId);
+    if (tenant.agents.get(agentNumber)?.call?.entry?.phase === 'connected') tenant.calls.releaseConnected(agentNumber, `park:${slot}`);
+  }
+
   /** The one loaded tenant with this agent number (an extension dialling in), if exactly one has it. */
   tenantOfAgent(agentNumber: string): string | undefined {
     return this.ownerOf(agentNumber)?.deps.tenantId;

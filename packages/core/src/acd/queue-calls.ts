@@ -484,6 +484,11 @@ export class QueueCalls {
     await this.media.hangup(legId, 'NORMAL_CLEARING').catch(() => undefined);
   }
 
+  /** The caller leaves the agent for something that is not a phone (a park slot): logged as a blind transfer; the caller stays up. */
+  releaseConnected(agentNumber: string, target: string): void {
+    this.complete(this.connectedEntryOf(agentNumber), 'BLINDTRANSFER', [target, '']);
+  }
+
   async attendedTransfer(agentNumber: string, targetCallId: string): Promise<void> {
     const entry = this.connectedEntryOf(agentNumber);
     const legId = entry.agent!.call!.legId;

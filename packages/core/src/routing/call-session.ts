@@ -40,7 +40,7 @@ export interface SessionDeps {
   finished(session: CallSession, cdr: CallDetailRecord): void;
 }
 
-type LegOutcome = { kind: 'answered' } | { kind: 'ended'; event: CallHangupEvent };
+export type LegOutcome = { kind: 'answered' } | { kind: 'ended'; event: CallHangupEvent } | { kind: 'picked-up'; legId: string; number: string };
 
 /**
  * The life of one inbound call in routing: it runs destinations one after another (a DID
@@ -240,6 +240,28 @@ export class CallSession {
     this.facts.ringing = false;
     this.facts.talkStartedAt = this.deps.clock.now();
     this.facts.calledNumber = number;
+  }
+
+  /** Another phone of the department picks up a leg this session is ringing (manual §3.7.7 "snap to pick up"). */
+  async pickUp(ringingLegId: string, pickerLegId: string, number: string): Promise<void> {
+    const ringing = this.legs.get(ringingLegId);
+    if (!ringing || ringing.answered) return;
+    this.legs.set(pickerLegId, { answered: true, bridged: false });
+    this.deps.claimLeg(pickerLegId, this);
+    const waiter = ringing.waiter;
+    ringing.waiter = undefined;
+    await this.dropLeg(ringingLegId, 'PICKED_OFF');
+    waiter?.({ kind: 'picked-up', legId: pickerLegId, number });
+  }
+
+  /** The person talking with the caller parks them: the caller stays up, no longer tied to that person's leg. */
+  releaseForPark(legId: string, customerCallId: string, slot: string): void {
+    const leg = this.legs.get(legId);
+    if (leg) leg.bridged = false;
+    if (customerCallId === this.callId) {
+      this.facts.transferType = 'blind';
+      this.facts.transferredTo = `park:${slot}`;
+    }
   }
 
   noteRingFailure(event: CallHangupEvent): void {

@@ -215,6 +215,39 @@ export const blacklistTreatmentSchema = z.discriminatedUnion('kind', [
 ]);
 export type BlacklistTreatment = z.infer<typeof blacklistTreatmentSchema>;
 
+const featureCodeSchema = z.string().regex(/^\*?[0-9]{1,6}$/, 'digits, optionally after *');
+
+/** The phone feature codes of manual §3.7.7 beyond the ACD's own (*71–*74: check in, check out, idle, pause). */
+export const featureCodesSchema = z
+  .object({
+    /** Parking: dialling it parks the call the phone is talking on in the first free of the 20 slots after it (900 → 901–920); a slot number retrieves from any phone. */
+    park: z.string().regex(/^[0-9]{2,6}$/).default('900'),
+    announceExtension: featureCodeSchema.default('*65'),
+    /** Records a voice file by phone: speak after the beep, # ends. */
+    recordVoice: featureCodeSchema.default('*77'),
+    dndToggle: featureCodeSchema.default('*78'),
+    /** Answers a phone ringing in the same department. */
+    pickup: featureCodeSchema.default('*8'),
+    echoTest: featureCodeSchema.default('*43'),
+    /** Followed by the agent number: listen to, whisper to, or barge into the agent's call. */
+    listen: featureCodeSchema.default('*31'),
+    whisper: featureCodeSchema.default('*32'),
+    barge: featureCodeSchema.default('*33'),
+  })
+  .superRefine((codes, ctx) => {
+    const starred = Object.entries(codes).filter(([key]) => key !== 'park');
+    for (const [key, code] of starred) {
+      // The ACD's *71–*74 and the other codes must not be prefixes of each other, or one would shadow the other.
+      for (const acd of ['*71', '*72', '*73', '*74']) {
+        if (acd.startsWith(code) || code.startsWith(acd)) ctx.addIssue({ code: 'custom', path: [key], message: `clashes with the ACD's feature code ${acd}` });
+      }
+      for (const [other, otherCode] of starred) {
+        if (other !== key && otherCode.startsWith(code)) ctx.addIssue({ code: 'custom', path: [key], message: `is a prefix of ${other} (${otherCode})` });
+      }
+    }
+  });
+export type FeatureCodes = z.infer<typeof featureCodesSchema>;
+
 export const routingSettingsSchema = z.object({
   blacklistTreatment: blacklistTreatmentSchema.default({ kind: 'hangup' }),
   /** Dates (YYYY-MM-DD, tenant time zone) that CDRs flag as holidays. */
@@ -225,6 +258,9 @@ export const routingSettingsSchema = z.object({
   extensionRingTimeoutSec: z.number().int().min(5).max(600).default(30),
   /** Where a call goes when a destination it was sent to cannot take it (agent offline, no answer). */
   unreachableDestination: destinationSchema.nullable().default(null),
+  featureCodes: featureCodesSchema.default(featureCodesSchema.parse({})),
+  /** A parked call nobody retrieved rings the phone that parked it after this long. */
+  parkTimeoutSec: z.number().int().min(10).max(3_600).default(120),
 });
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 export type RoutingSettingsInput = z.input<typeof routingSettingsSchema>;

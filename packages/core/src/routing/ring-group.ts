@@ -75,7 +75,9 @@ export async function ringOne(session: CallSession, to: Endpoint, number: string
     return false;
   }
   if (session.isOver) return false;
-  await session.connect(legId, number);
+  // Picked up by a colleague: the caller talks with the phone that picked up.
+  if (outcome.kind === 'picked-up') await session.connect(outcome.legId, outcome.number);
+  else await session.connect(legId, number);
   return true;
 }
 
@@ -99,6 +101,7 @@ async function ringAll(session: CallSession, members: readonly string[], timeout
     for (const leg of legs) {
       void session.legOutcome(leg.legId).then((outcome) => {
         if (outcome.kind === 'answered') return resolve(leg);
+        if (outcome.kind === 'picked-up') return resolve({ legId: outcome.legId, number: outcome.number });
         if (!session.isOver) session.noteRingFailure(outcome.event);
         if (--pending === 0) resolve(undefined);
       });

@@ -17,6 +17,9 @@ import type { CallDetailRecord } from './cdr.js';
 import { runBlacklistTreatment } from './blacklist-treatment.js';
 import { normalizeNumber } from './phone-number.js';
 import { chooseRoute } from './route-match.js';
+import { LineIndex } from './line-index.js';
+import { PhoneFeatures } from './phone-feature-runner.js';
+import { parsePhoneFeature } from './phone-features.js';
 import { ringOne } from './ring-group.js';
 import { loadTenantRouting, type TenantRouting } from './tenant-routing.js';
 
@@ -36,6 +39,8 @@ export type RoutingEvents = {
   'call.routed': (info: { tenantId: string; callId: string; destination: Destination; at: number }) => void;
   /** A call ended and its record was written. */
   cdr: (record: CallDetailRecord) => void;
+  /** A voice file was recorded by phone (feature code); the media server holds it under `name`. */
+  'voice.recorded': (info: { tenantId: string; extension: string; name: string; durationMs: number }) => void;
 };
 
 /**
@@ -57,12 +62,25 @@ export class Routing {
   private readonly unrouted = new Map<string, { event: CallIncomingEvent; answered: boolean }>();
   private readonly memory = new Map<string, number>();
   private readonly cdrs: BatchWriter<CallDetailRecord>;
+  private readonly lines = new LineIndex();
+  /** Park, pickup, DND, announce, record, echo and monitor codes dialled from phones. */
+  readonly phoneFeatures: PhoneFeatures;
   private readonly onMedia = (event: MediaEvent) => this.route(event);
   private readonly onQueueLog = (entry: QueueLogEntry) => this.queueLog(entry);
   private started = false;
 
   constructor(private readonly options: RoutingOptions) {
     this.cdrs = new BatchWriter((records) => options.storage.cdrs.insertMany(records).then(() => undefined), options.logger.child({ component: 'routing' }), 'CDRs');
+    this.phoneFeatures = new PhoneFeatures({
+      media: options.media,
+      clock: options.clock,
+      logger: options.logger,
+      acd: options.acd,
+      lines: this.lines,
+      sessionOfLeg: (legId) => this.sessions.get(legId),
+      newId: randomUUID,
+      recorded: (info) => this.events.emit('voice.recorded', info),
+    });
   }
 
   /** Subscribes after the ACD did, so that a hang-up reaches the queue (and its queue log) first. */
@@ -114,6 +132,8 @@ export class Routing {
   }
 
   private route(event: MediaEvent): void {
+    this.lines.observe(event);
+    if (event.type === 'call.hangup') this.phoneFeatures.onHangup(event.callId);
     if (event.type === 'call.incoming') {
       // Noted at once: an application may enqueue the call before the DID lookup below answers.
       if (event.from.kind === 'external') this.unrouted.set(event.callId, { event, answered: false });
@@ -179,10 +199,13 @@ export class Routing {
 
   /** An agent's phone dialled an IVR, a ring group, an agent group or another agent. Feature codes are the ACD's. */
   private async internal(event: CallIncomingEvent, extension: string): Promise<void> {
-    if (event.dialed.startsWith('*')) return;
     const tenantId = this.options.acd.tenantOfAgent(extension);
     if (!tenantId) return;
     const tenant = await this.prepare(tenantId);
+    const feature = parsePhoneFeature(tenant.settings.featureCodes, event.dialed);
+    if (feature && (await this.phoneFeatures.run(tenant, event.callId, extension, feature))) return;
+    // Other star codes are the ACD's (*71–*74) or unknown.
+    if (event.dialed.startsWith('*')) return;
     const target = tenant.byExtension.get(event.dialed);
     const destination: Destination | undefined = target
       ? target.kind === 'ivr'

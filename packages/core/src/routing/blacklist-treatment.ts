@@ -19,7 +19,7 @@ export async function runBlacklistTreatment(session: CallSession, treatment: Bla
       return session.end('NORMAL_CLEARING');
     case 'hold-music':
       await session.answer();
-      void session.play([treatment.music ?? { kind: 'tone', tone: 'moh' }], false);
+      void session.play([treatment.music ?? session.tenant.settings.defaultHoldMusic ?? { kind: 'tone', tone: 'moh' }], false);
       if (await session.sleep(treatment.maxMs)) await session.end('NORMAL_CLEARING');
       return;
     case 'destination':

@@ -9,3 +9,5 @@ export { RegionLookup, parseRegionCsv, countryOf } from './region-lookup.js';
 export { normalizeNumber } from './phone-number.js';
 export { findInputFreeCycle, referrersOf, danglingReferences, nodeOf, type Referrer, type RoutingConfig } from './routing-graph.js';
 export { cdrCsvColumns, cdrCsvRows } from './cdr-csv.js';
+export { DisplayNumberRotor, type DisplayNumberSources, type DisplayNumberPolicy } from './display-number.js';
+export { parsePhoneFeature, parkSlots, type PhoneFeature } from './phone-features.js';

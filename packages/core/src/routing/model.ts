@@ -259,6 +259,12 @@ export const routingSettingsSchema = z.object({
   /** Where a call goes when a destination it was sent to cannot take it (agent offline, no answer). */
   unreachableDestination: destinationSchema.nullable().default(null),
   featureCodes: featureCodesSchema.default(featureCodesSchema.parse({})),
+  /** The tenant's display numbers (§3.5.2, §3.15.1): shown on outbound calls when neither the agent nor the task has its own. */
+  displayNumbers: z.array(phoneNumberSchema).max(1000).default([]),
+  /** What callers hear while they wait without a queue of their own: parked calls, the blacklist's hold-music treatment. */
+  defaultHoldMusic: mediaRefSchema.nullable().default(null),
+  /** Change the display number every N days; 0 = a new number for each call. */
+  displayNumberRotationDays: z.number().int().min(0).max(365).default(1),
   /** A parked call nobody retrieved rings the phone that parked it after this long. */
   parkTimeoutSec: z.number().int().min(10).max(3_600).default(120),
 });

@@ -113,7 +113,8 @@ export class PhoneFeatures {
     if (session) session.releaseForPark(talking.legId, customer, slot);
     else await acd.releaseForPark(tenant.tenantId, extension, slot);
     await media.unbridge(customer).catch(() => undefined);
-    await media.hold(customer, {});
+    const music = tenant.settings.defaultHoldMusic;
+    await media.hold(customer, music ? { music } : {});
     await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
     const timer = this.deps.clock.setTimer(tenant.settings.parkTimeoutSec * 1000, () => void this.ringBack(tenant, slot));
     this.parked.set(`${tenant.tenantId}:${slot}`, { tenantId: tenant.tenantId, slot, callId: customer, parkedBy: extension, timer });

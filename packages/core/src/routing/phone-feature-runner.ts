@@ -96,6 +96,10 @@ export class PhoneFeatures {
     void this.deps.media.hangup(other, 'NORMAL_CLEARING').catch(() => undefined);
   }
 
+  isParked(tenantId: string, slot: string): boolean {
+    return this.parked.has(`${tenantId}:${slot}`);
+  }
+
   /** What is parked now, for a tenant: slot → call. */
   parkedCalls(tenantId: string): Array<{ slot: string; callId: CallId; parkedBy: string }> {
     return [...this.parked.values()].filter((p) => p.tenantId === tenantId).map(({ slot, callId, parkedBy }) => ({ slot, callId, parkedBy }));

@@ -55,6 +55,9 @@ describe('phone feature codes', () => {
     await h.advance(1_000);
     expect(h.sb.simulator!.call(customer)!.endedAt).toBeDefined();
     expect(h.cdrOf(customer)).toMatchObject({ transferType: 'blind', transferredTo: 'park:901', agentNumber: '1001' });
+    // The parking and the retrieving calls have their own records, typed "park".
+    expect(h.cdrOf(parkCall)).toMatchObject({ callType: 'park', originalAccessNumber: '900' });
+    expect(h.cdrOf(retrieve)).toMatchObject({ callType: 'park', originalAccessNumber: '901' });
   });
 
   it('park: a call nobody retrieves rings the parker back after the park timeout', async () => {

@@ -13,13 +13,13 @@ import { didKey } from '../storage/repositories/dids.js';
 import type { Storage } from '../storage/storage.js';
 import { CallSession, type SessionDeps } from './call-session.js';
 import { applyRoutePrefix, callerIdentity } from './caller-number.js';
-import type { CallDetailRecord } from './cdr.js';
+import type { CallDetailRecord, CallType } from './cdr.js';
 import { runBlacklistTreatment } from './blacklist-treatment.js';
 import { normalizeNumber } from './phone-number.js';
 import { chooseRoute } from './route-match.js';
 import { LineIndex } from './line-index.js';
 import { PhoneFeatures } from './phone-feature-runner.js';
-import { parsePhoneFeature } from './phone-features.js';
+import { parsePhoneFeature, type PhoneFeature } from './phone-features.js';
 import { ringOne } from './ring-group.js';
 import { loadTenantRouting, type TenantRouting } from './tenant-routing.js';
 
@@ -203,7 +203,13 @@ export class Routing {
     if (!tenantId) return;
     const tenant = await this.prepare(tenantId);
     const feature = parsePhoneFeature(tenant.settings.featureCodes, event.dialed);
-    if (feature && (await this.phoneFeatures.run(tenant, event.callId, extension, feature))) return;
+    // An empty park slot is just a number: it routes as usual.
+    if (feature && !(feature.kind === 'retrieve' && !this.phoneFeatures.isParked(tenantId, feature.slot))) {
+      // The feature call gets its CDR, typed as the manual lists it — except a pickup, whose picking leg joins the picked call's record.
+      if (feature.kind !== 'pickup') this.open(tenant, event, featureCallType(feature));
+      await this.phoneFeatures.run(tenant, event.callId, extension, feature);
+      return;
+    }
     // Other star codes are the ACD's (*71–*74) or unknown.
     if (event.dialed.startsWith('*')) return;
     const target = tenant.byExtension.get(event.dialed);
@@ -225,7 +231,7 @@ export class Routing {
     return tenant;
   }
 
-  private open(tenant: TenantRouting, event: CallIncomingEvent, callType: 'inbound' | 'internal'): CallSession {
+  private open(tenant: TenantRouting, event: CallIncomingEvent, callType: CallType): CallSession {
     const caller = callerIdentity(event.callerId.number, event.callerId.name ?? '');
     const session = new CallSession(this.sessionDeps(), tenant, event.callId, caller, {
       dialed: event.dialed,
@@ -283,5 +289,20 @@ export class Routing {
         this.events.emit('cdr', cdr);
       },
     };
+  }
+}
+
+/** The manual's call type of a feature-code call (§3.3.4 3.1). */
+function featureCallType(feature: PhoneFeature): CallType {
+  switch (feature.kind) {
+    case 'park':
+    case 'retrieve':
+      return 'park';
+    case 'monitor':
+      return feature.mode === 'listen' ? 'monitor' : feature.mode;
+    case 'pickup':
+      return 'pickup';
+    default:
+      return 'internal';
   }
 }

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/**
+ * The CRM's configuration objects (manual §3.2): customer packages and their custom
+ * fields. Customers themselves are validated against these at run time (custom-values.ts):
+ * a field's type decides what its values may be on every write path (form, API, import).
+ */
+
+// ── Customer packages (§3.2.2) ───────────────────────────────────────────────
+
+/** A custom field's key in the database: what imports map columns to and filters name. */
+export const fieldNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _, starting with a letter (at most 40)');
+
+export const customerPackageSchema = z.object({
+  displayName: z.string().trim().min(1).max(100),
+  /** The package's unique id (letters and digits), as reported to the customer. */
+  key: z.string().regex(/^[A-Za-z0-9]{1,32}$/, 'letters and digits only'),
+  /** Closed: its customers, fields, records are hidden everywhere (§3.2.2 "Status"). */
+  status: z.enum(['open', 'closed']).default('open'),
+  /** Phone numbers unique within this package, or across every package of the tenant ("globally unique"). */
+  phoneUniqueness: z.enum(['package', 'global']).default('package'),
+  /** Fields (standard or custom) whose value may not repeat in the package: real unique indexes. */
+  uniqueKeyFields: z.array(fieldNameSchema).max(10).default([]),
+  /** Fields searched often: real database indexes. */
+  indexFields: z.array(fieldNameSchema).max(20).default([]),
+});
+export type CustomerPackageInput = z.input<typeof customerPackageSchema>;
+export type CustomerPackageConfig = z.infer<typeof customerPackageSchema>;
+
+// ── Custom fields (§3.2.1) ───────────────────────────────────────────────────
+
+export const customFieldTypes = ['input', 'phone', 'textarea', 'email', 'date', 'link', 'attachment', 'address', 'options', 'association', 'number'] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+/** An association (cascading) option: a value and the options that appear under it (province → city). */
+export interface AssociationOption {
+  value: string;
+  children?: AssociationOption[];
+}
+const associationOptionSchema: z.ZodType<AssociationOption> = z.lazy(() =>
+  z.object({ value: z.string().trim().min(1).max(100), children: z.array(associationOptionSchema).max(500).optional() }),
+);
+
+export const customFieldSchema = z
+  .object({
+    /** The package the field belongs to; null: the tenant's default package. */
+    packageId: z.string().min(1).nullable().default(null),
+    name: fieldNameSchema,
+    displayName: z.string().trim().min(1).max(100),
+    type: z.enum(customFieldTypes),
+    required: z.boolean().default(false),
+    /** Required when a contact is submitted as a success (its funnel stage scores above 0). */
+    requiredOnSuccess: z.boolean().default(false),
+    /** No two customers of the package share a value: a real unique index. */
+    unique: z.boolean().default(false),
+    /** Searched by the customers page's global search. */
+    globalSearch: z.boolean().default(false),
+    /** B: highlighted in the agent's pop-up screen. */
+    tag: z.enum(['A', 'B']).default('A'),
+    displayOrder: z.number().int().min(0).max(10_000).default(0),
+    /** Per role: what users of it may do with the field; roles not named may edit. */
+    permissions: z.record(z.string().min(1), z.enum(['edit', 'view', 'hidden'])).default({}),
+    /** `options`: the choices, whether several may be chosen, whether free text may be entered, the default. */
+    options: z.array(z.string().trim().min(1).max(200)).max(1000).default([]),
+    multiple: z.boolean().default(false),
+    enterable: z.boolean().default(false),
+    defaultOptions: z.array(z.string()).max(1000).default([]),
+    /** `association`: the cascade of options. */
+    association: z.array(associationOptionSchema).max(1000).default([]),
+    /** `link`: how the link opens. */
+    linkOpenMode: z.enum(['new-tab', 'same-tab', 'popup']).default('new-tab'),
+    /** `address`: the address filled in by default. */
+    defaultAddress: z.string().max(500).default(''),
+  })
+  .superRefine((field, ctx) => {
+    if (field.type === 'options' && field.options.length === 0 && !field.enterable) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'an options field needs options, or must be enterable' });
+    }
+    for (const [index, value] of field.defaultOptions.entries()) {
+      if (!field.options.includes(value)) ctx.addIssue({ code: 'custom', path: ['defaultOptions', index], message: `"${value}" is not one of the options` });
+    }
+    if (field.defaultOptions.length > 1 && !field.multiple) ctx.addIssue({ code: 'custom', path: ['defaultOptions'], message: 'one default unless multiple choice' });
+    if (field.type === 'association' && field.association.length === 0) ctx.addIssue({ code: 'custom', path: ['association'], message: 'an association field needs its options' });
+    if (field.unique && (field.type === 'attachment' || field.type === 'textarea')) ctx.addIssue({ code: 'custom', path: ['unique'], message: `a ${field.type} field cannot be unique` });
+  });
+export type CustomFieldInput = z.input<typeof customFieldSchema>;
+export type CustomFieldConfig = z.infer<typeof customFieldSchema>;
+
+/** The customer fields every package has (§3.3.3), which imports map to like custom ones. */
+export const standardCustomerFields = ['name', 'phones', 'email', 'gender', 'age', 'address', 'area', 'notes'] as const;
+export type StandardCustomerField = (typeof standardCustomerFields)[number];

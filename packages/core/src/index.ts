@@ -15,6 +15,7 @@ export * from './storage/index.js';
 export * from './acd/index.js';
 export * from './destination/index.js';
 export * from './routing/index.js';
+export * from './crm/index.js';
 export * from './csv/index.js';
 export { patchOf, withoutDefaults, type WithoutDefaults } from './validation/without-defaults.js';
 export { createSwitchboard, type MediaDeps, type Switchboard, type SwitchboardOptions, type SwitchboardEvents } from './switchboard.js';

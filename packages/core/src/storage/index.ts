@@ -27,3 +27,6 @@ export { DidRepository, didKey } from './repositories/dids.js';
 export { RoutingSettingsRepository } from './repositories/routing-settings.js';
 export { BlacklistRepository, type BlacklistEntry, type BlacklistRecord, type BlacklistStatus } from './repositories/blacklist.js';
 export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/cdrs.js';
+export { CustomerPackageRepository, customerValueSql, type CustomerPackage } from './repositories/customer-packages.js';
+export { CustomFieldRepository, type CustomField } from './repositories/custom-fields.js';
+export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues } from './repositories/customers.js';

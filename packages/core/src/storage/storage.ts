@@ -15,6 +15,9 @@ import { AgentGroupRepository } from './repositories/agent-groups.js';
 import { AgentRepository } from './repositories/agents.js';
 import { BlacklistRepository } from './repositories/blacklist.js';
 import { CdrRepository } from './repositories/cdrs.js';
+import { CustomFieldRepository } from './repositories/custom-fields.js';
+import { CustomerPackageRepository } from './repositories/customer-packages.js';
+import { CustomerRepository } from './repositories/customers.js';
 import { DidRepository } from './repositories/dids.js';
 import { RoutingObjectRepository } from './repositories/routing-objects.js';
 import { RoutingSettingsRepository } from './repositories/routing-settings.js';
@@ -57,6 +60,9 @@ export interface StorageRepositories {
   readonly routingSettings: RoutingSettingsRepository;
   readonly blacklist: BlacklistRepository;
   readonly cdrs: CdrRepository;
+  readonly customerPackages: CustomerPackageRepository;
+  readonly customFields: CustomFieldRepository;
+  readonly customers: CustomerRepository;
 }
 
 export interface Storage extends StorageRepositories {
@@ -99,6 +105,9 @@ function createRepositories(ctx: RepositoryContext): StorageRepositories {
     routingSettings: new RoutingSettingsRepository(ctx),
     blacklist: new BlacklistRepository(ctx),
     cdrs: new CdrRepository(ctx),
+    customerPackages: new CustomerPackageRepository(ctx),
+    customFields: new CustomFieldRepository(ctx),
+    customers: new CustomerRepository(ctx),
   };
 }
 

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ValidationError } from '../errors/errors.js';
+import { storageTargets, useStorage } from '../storage/test-support.js';
+import { CustomerService, maskNumber } from './customers.js';
+
+describe.each(storageTargets())('customers on $name', (target) => {
+  const db = useStorage(target, { tenants: ['a', 'b'] });
+  const service = () => new CustomerService(db.storage, db.clock);
+
+  async function packageWithFields(options: Record<string, unknown> = {}) {
+    await db.storage.tenants.update(db.tenants.a, { defaultCountry: 'FR' });
+    const pkg = await db.storage.customerPackages.create(db.tenants.a, { displayName: 'Leads', key: 'LEADS1', ...options });
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'company', displayName: 'Company', type: 'input', required: true, globalSearch: true });
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'budget', displayName: 'Budget', type: 'number' });
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'contract', displayName: 'Contract no.', type: 'input', unique: true });
+    return pkg;
+  }
+
+  it('creates customers with normalised, deduplicated numbers and validated custom values; reads them back', async () => {
+    const pkg = await packageWithFields();
+    const customer = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann Lee', phones: ['06 12 34 56 78', '+33612345678', '0145678901'], custom: { company: 'Acme', budget: '1200' } });
+    expect(customer).toMatchObject({ packageId: pkg.id, phones: ['+33612345678', '+33145678901'], custom: { company: 'Acme', budget: 1200 }, totalCalls: 0, noCall: false });
+    expect(await db.storage.customers.get(db.tenants.a, customer.id)).toEqual(customer);
+    expect((await db.storage.customers.findByPhone(db.tenants.a, '+33145678901')).map((c) => c.id)).toEqual([customer.id]);
+    // Another tenant sees nothing.
+    expect(await db.storage.customers.findByPhone(db.tenants.b, '+33145678901')).toEqual([]);
+  });
+
+  it('refuses bad values naming each field, and a number already in the package naming the customer', async () => {
+    const pkg = await packageWithFields();
+    const error = (await service().create(db.tenants.a, { packageId: pkg.id, email: 'nope', custom: { budget: 'lots', colour: 'red' } }).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.issues.map((i) => i.path).sort()).toEqual(['custom.budget', 'custom.colour', 'custom.company', 'email']);
+    const first = await service().create(db.tenants.a, { packageId: pkg.id, phones: ['0612345678'], custom: { company: 'A' } });
+    const taken = (await service().create(db.tenants.a, { packageId: pkg.id, phones: ['+33 6 12 34 56 78'], custom: { company: 'B' } }).catch((e: unknown) => e)) as ConflictError;
+    expect(taken).toBeInstanceOf(ConflictError);
+    expect(taken.details).toMatchObject({ field: 'phones', number: '+33612345678', customerId: first.id });
+    // The same number in another package is another customer…
+    await expect(service().create(db.tenants.a, { phones: ['0612345678'] })).resolves.toBeDefined();
+  });
+
+  it('a globally unique package refuses numbers other packages have; unique custom fields are a real unique index', async () => {
+    const pkg = await packageWithFields({ phoneUniqueness: 'global', uniqueKeyFields: ['contract'], indexFields: ['company'] });
+    await service().create(db.tenants.a, { phones: ['0699999999'] });
+    await expect(service().create(db.tenants.a, { packageId: pkg.id, phones: ['0699999999'], custom: { company: 'A' } })).rejects.toThrow(/globally unique/);
+    await service().create(db.tenants.a, { packageId: pkg.id, custom: { company: 'A', contract: 'C-1' } });
+    await expect(service().create(db.tenants.a, { packageId: pkg.id, custom: { company: 'B', contract: 'C-1' } })).rejects.toBeInstanceOf(ConflictError);
+    // Other packages may repeat it: the index is the package's only.
+    const other = await db.storage.customerPackages.create(db.tenants.a, { displayName: 'Other', key: 'OTHER' });
+    await db.storage.customFields.create(db.tenants.a, { packageId: other.id, name: 'contract', displayName: 'Contract', type: 'input' });
+    await expect(service().create(db.tenants.a, { packageId: other.id, custom: { contract: 'C-1' } })).resolves.toBeDefined();
+    // A package cannot make a field unique while its customers repeat it.
+    await service().create(db.tenants.a, { packageId: other.id, custom: { contract: 'C-1' } });
+    await expect(db.storage.customerPackages.update(db.tenants.a, other.id, { uniqueKeyFields: ['contract'] })).rejects.toThrow(/already repeat/);
+  });
+
+  it('searches globally (name, phone digits, custom fields marked for it), by indexed field, tag and allocation', async () => {
+    const pkg = await packageWithFields({ indexFields: ['company'] });
+    const ann = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann Lee', phones: ['0612345678'], tags: ['vip'], custom: { company: 'Acme Corp' } });
+    const bob = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Bob Stone', phones: ['0698765432'], custom: { company: 'Globex' } });
+    const search = (s: Record<string, unknown>) => service().search(db.tenants.a, { packageId: pkg.id, ...s }).then((r) => r.items.map((c) => c.name).sort());
+    expect(await search({ q: 'acme' })).toEqual(['Ann Lee']);
+    expect(await search({ q: '987654' })).toEqual(['Bob Stone']);
+    expect(await search({ q: 'stone' })).toEqual(['Bob Stone']);
+    expect(await search({ where: { company: 'Globex' } })).toEqual(['Bob Stone']);
+    expect(await search({ tag: 'vip' })).toEqual(['Ann Lee']);
+    expect((await service().search(db.tenants.a, { packageId: pkg.id })).total).toBe(2);
+    expect(await db.storage.customers.allocate(db.tenants.a, [ann.id, bob.id], { taskId: 'task-1', agentNumber: '1001' })).toBe(2);
+    expect(await search({ agentNumber: '1001', taskId: 'task-1' })).toEqual(['Ann Lee', 'Bob Stone']);
+    expect((await db.storage.customers.get(db.tenants.a, ann.id)).allocatedAt).toBe(db.clock.now());
+    await db.storage.customers.allocate(db.tenants.a, [ann.id], { taskId: null, agentNumber: null });
+    expect(await db.storage.customers.get(db.tenants.a, ann.id)).toMatchObject({ taskId: null, agentNumber: null, allocatedAt: null });
+  });
+
+  it('changes only what a patch names; a closed package takes no new customers', async () => {
+    const pkg = await packageWithFields();
+    const ann = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann', phones: ['0612345678'], custom: { company: 'Acme', budget: 5 } });
+    const changed = await service().update(db.tenants.a, ann.id, { name: 'Ann Lee', custom: { budget: 7 } });
+    expect(changed).toMatchObject({ name: 'Ann Lee', phones: ['+33612345678'], custom: { company: 'Acme', budget: 7 } });
+    await db.storage.customerPackages.update(db.tenants.a, pkg.id, { status: 'closed' });
+    await expect(service().create(db.tenants.a, { packageId: pkg.id, custom: { company: 'X' } })).rejects.toThrow(/closed/);
+  });
+});
+
+describe('number masking', () => {
+  it('hides the middle four digits of numbers of seven digits or more', () => {
+    expect(maskNumber('+33612345678')).toBe('+336****5678');
+    expect(maskNumber('5551234')).toBe('5****34');
+    expect(maskNumber('123456')).toBe('123456');
+  });
+});

@@ -1,0 +1,3 @@
+export * from './model.js';
+export { validateCustomValues, type CustomValue, type ValidateOptions } from './custom-values.js';
+export { CustomerService, customerInputSchema, maskNumber, type CustomerInput, type WriteOptions } from './customers.js';

@@ -1,0 +1,221 @@
+import type { Knex } from 'knex';
+import type { CustomValue } from '../../crm/custom-values.js';
+import { ConflictError } from '../../errors/errors.js';
+import { TenantScopedRepository } from '../repository.js';
+import { RowCodec, type Row } from '../row-codec.js';
+import { escapeLike } from './agents.js';
+import { customerValueSql } from './customer-packages.js';
+
+export interface Customer {
+  id: string;
+  tenantId: string;
+  /** null: the tenant's default package. */
+  packageId: string | null;
+  name: string;
+  /** Normalised, no repeats; the first is the main number. */
+  phones: string[];
+  email: string | null;
+  gender: 'male' | 'female' | 'other' | null;
+  age: number | null;
+  address: string | null;
+  area: string | null;
+  notes: string | null;
+  custom: Record<string, CustomValue>;
+  tags: string[];
+  dataSourceId: string | null;
+  taskId: string | null;
+  agentNumber: string | null;
+  allocatedAt: number | null;
+  totalCalls: number;
+  lastCallResult: string | null;
+  funnelStage: string | null;
+  /** The "highlight" no-call flag (§3.3 3.3): this customer must not be called, whatever the DNC lists say. */
+  noCall: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type CustomerRow = Omit<Customer, 'phones' | 'packageId'> & { packageKey: string };
+
+export type NewCustomerValues = Omit<Customer, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+export interface CustomerSearch {
+  packageId?: string | null;
+  /** Global search: name, phone, e-mail, area, address, notes and the custom fields marked for it. */
+  q?: string;
+  globalSearchFields?: readonly string[];
+  taskId?: string;
+  agentNumber?: string;
+  funnelStage?: string;
+  callResult?: string;
+  tag?: string;
+  /** Values of custom (or standard) fields that must match exactly: uses the package's indexes. */
+  where?: Record<string, string | number>;
+  limit?: number;
+  offset?: number;
+}
+
+/**
+ * Customers and their phone numbers (manual §3.3.3). The numbers have their own table
+ * whose unique index is the package's "no repeated number" rule; a write that breaks it
+ * is a ConflictError naming the number and the customer who has it.
+ */
+export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
+  protected readonly table = 'customers';
+  protected readonly entityName = 'Customer';
+  protected readonly codec = new RowCodec<CustomerRow>({
+    id: 'text',
+    tenantId: 'text',
+    packageKey: 'text',
+    name: 'text',
+    email: 'text',
+    gender: 'text',
+    age: 'number',
+    address: 'text',
+    area: 'text',
+    notes: 'text',
+    custom: 'json',
+    tags: 'json',
+    dataSourceId: 'text',
+    taskId: 'text',
+    agentNumber: 'text',
+    allocatedAt: 'number',
+    totalCalls: 'number',
+    lastCallResult: 'text',
+    funnelStage: 'text',
+    noCall: 'boolean',
+    createdAt: 'number',
+    updatedAt: 'number',
+  });
+
+  async insert(tenantId: string, values: NewCustomerValues): Promise<Customer> {
+    const { phones, packageId, ...rest } = values;
+    const now = this.ctx.clock.now();
+    const row: CustomerRow = { ...rest, id: this.ctx.newId(), tenantId, packageKey: packageId ?? '', createdAt: now, updatedAt: now };
+    await this.transaction(async (trx) => {
+      await this.run(() => trx(this.table).insert(this.codec.toRow(row)), { conflict: (cause) => this.uniqueKeyConflict(cause) });
+      await this.writePhones(trx, tenantId, row.packageKey, row.id, phones);
+    });
+    return { ...rest, packageId, phones, id: row.id, tenantId, createdAt: now, updatedAt: now };
+  }
+
+  async replace(tenantId: string, id: string, values: NewCustomerValues): Promise<Customer> {
+    const { phones, packageId, ...rest } = values;
+    const now = this.ctx.clock.now();
+    await this.transaction(async (trx) => {
+      const updated = await this.run(() => this.scoped(tenantId, trx).where('id', id).update(this.codec.toRow({ ...rest, packageKey: packageId ?? '', updatedAt: now })), {
+        conflict: (cause) => this.uniqueKeyConflict(cause),
+      });
+      if (updated === 0) await this.getById(tenantId, id);
+      await trx('customer_phones').where('customer_id', id).delete();
+      await this.writePhones(trx, tenantId, packageId ?? '', id, phones);
+    });
+    return this.get(tenantId, id);
+  }
+
+  async get(tenantId: string, id: string): Promise<Customer> {
+    const [customer] = await this.withPhones([await this.getById(tenantId, id)]);
+    return customer!;
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.deleteOne(tenantId, id);
+  }
+
+  /** The customers who have this number, in any package (or one package). */
+  async findByPhone(tenantId: string, number: string, packageId?: string | null): Promise<Customer[]> {
+    const rows = (await this.run(() => {
+      const query = this.scoped(tenantId).whereIn('id', this.ctx.db('customer_phones').where({ tenant_id: tenantId, number }).select('customer_id'));
+      if (packageId !== undefined) query.where('package_key', packageId ?? '');
+      return query;
+    })) as Row[];
+    return this.withPhones(rows.map((row) => this.codec.fromRow(row)));
+  }
+
+  /** Which of these numbers some customer of another package already has (a "globally unique" package refuses them). */
+  async phonesElsewhere(tenantId: string, packageId: string | null, numbers: readonly string[]): Promise<Array<{ number: string; customerId: string }>> {
+    if (numbers.length === 0) return [];
+    const rows = (await this.run(() =>
+      this.ctx.db('customer_phones').where('tenant_id', tenantId).whereNot('package_key', packageId ?? '').whereIn('number', [...numbers]).select('number', 'customer_id'),
+    )) as Array<{ number: string; customer_id: string }>;
+    return rows.map((r) => ({ number: r.number, customerId: r.customer_id }));
+  }
+
+  async search(tenantId: string, search: CustomerSearch, dialect = this.ctx.dialect): Promise<{ items: Customer[]; total: number }> {
+    const build = () => {
+      const query = this.scoped(tenantId);
+      if (search.packageId !== undefined) query.where('package_key', search.packageId ?? '');
+      if (search.taskId) query.where('task_id', search.taskId);
+      if (search.agentNumber) query.where('agent_number', search.agentNumber);
+      if (search.funnelStage) query.where('funnel_stage', search.funnelStage);
+      if (search.callResult) query.where('last_call_result', search.callResult);
+      if (search.tag) query.whereRaw("tags like ? escape '\\'", [`%"${escapeLike(search.tag)}"%`]);
+      for (const [field, value] of Object.entries(search.where ?? {})) query.whereRaw(`${customerValueSql(dialect, field)} = ?`, [value]);
+      const q = search.q?.trim().toLowerCase();
+      if (q) {
+        const like = `%${escapeLike(q)}%`;
+        const digits = q.replace(/[^0-9]/g, '');
+        query.where((w) => {
+          for (const column of ['name', 'email', 'area', 'address', 'notes']) w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
+          for (const field of search.globalSearchFields ?? []) w.orWhereRaw(`lower(${customerValueSql(dialect, field)}) like ? escape '\\'`, [like]);
+          if (digits.length >= 3) w.orWhereIn('id', this.ctx.db('customer_phones').where('tenant_id', tenantId).where('number', 'like', `%${digits}%`).select('customer_id'));
+        });
+      }
+      return query;
+    };
+    const [rows, count] = (await Promise.all([
+      this.run(() => build().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(search.limit ?? 100).offset(search.offset ?? 0)),
+      this.run(() => build().count({ total: '*' }).first()),
+    ])) as [Row[], { total: number | string } | undefined];
+    return { items: await this.withPhones(rows.map((row) => this.codec.fromRow(row))), total: Number(count?.total ?? 0) };
+  }
+
+  /** Allocation (§3.3.3): release to the pool, assign to a task, assign to an agent — all stamped with the time. */
+  async allocate(tenantId: string, ids: readonly string[], to: { taskId: string | null; agentNumber: string | null }): Promise<number> {
+    const now = this.ctx.clock.now();
+    let changed = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      changed += (await this.run(() =>
+        this.scoped(tenantId)
+          .whereIn('id', ids.slice(i, i + 500))
+          .update({ task_id: to.taskId, agent_number: to.agentNumber, allocated_at: to.taskId === null && to.agentNumber === null ? null : now, updated_at: now }),
+      )) as number;
+    }
+    return changed;
+  }
+
+  private async writePhones(trx: Knex, tenantId: string, packageKey: string, customerId: string, phones: readonly string[]): Promise<void> {
+    if (phones.length === 0) return;
+    // Looked up first: after a failed statement PostgreSQL refuses every other one in the transaction.
+    const taken = (await trx('customer_phones').where({ tenant_id: tenantId, package_key: packageKey }).whereIn('number', [...phones]).whereNot('customer_id', customerId).first()) as
+      | { number: string; customer_id: string }
+      | undefined;
+    const conflict = (cause?: unknown) =>
+      new ConflictError(`The number ${taken?.number ?? phones.join(', ')} already belongs to another customer of this package`, {
+        ...(cause === undefined ? {} : { cause }),
+        details: { field: 'phones', number: taken?.number, customerId: taken?.customer_id },
+      });
+    if (taken) throw conflict();
+    // A writer racing this one still meets the unique index.
+    await this.run(() => trx('customer_phones').insert(phones.map((number, position) => ({ tenant_id: tenantId, package_key: packageKey, customer_id: customerId, number, position }))), { conflict });
+  }
+
+  private uniqueKeyConflict(cause: unknown): ConflictError {
+    return new ConflictError('Another customer of this package has the same value of a unique field', { cause, details: { field: 'custom' } });
+  }
+
+  private async withPhones(rows: CustomerRow[]): Promise<Customer[]> {
+    if (rows.length === 0) return [];
+    const phones = (await this.run(() => this.ctx.db('customer_phones').whereIn('customer_id', rows.map((r) => r.id)).orderBy([{ column: 'customer_id' }, { column: 'position' }]).select('customer_id', 'number'))) as Array<{
+      customer_id: string;
+      number: string;
+    }>;
+    const byCustomer = new Map<string, string[]>();
+    for (const p of phones) byCustomer.set(p.customer_id, [...(byCustomer.get(p.customer_id) ?? []), p.number]);
+    return rows.map(({ packageKey, ...row }) => ({ ...row, packageId: packageKey === '' ? null : packageKey, phones: byCustomer.get(row.id) ?? [] }));
+  }
+
+  private transaction<T>(fn: (trx: Knex) => Promise<T>): Promise<T> {
+    return this.ctx.db.transaction(fn);
+  }
+}

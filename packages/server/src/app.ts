@@ -9,6 +9,7 @@ import type { AppContext } from './context.js';
 import { acdCommandRoutes } from './routes/acd-commands.js';
 import { agentGroupRoutes } from './routes/agent-groups.js';
 import { callRecordRoutes } from './routes/call-records.js';
+import { customerRoutes } from './routes/customers.js';
 import { routingRoutes } from './routes/routing.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
@@ -64,6 +65,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   acdCommandRoutes(api, ctx);
   routingRoutes(api, ctx);
   callRecordRoutes(api, ctx);
+  customerRoutes(api, ctx);
 
   const openapi = api.openapi(
     {

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../auth/passwords.js';
+import { startTestServer } from '../test-support/test-server.js';
+
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+describe('customers over HTTP', () => {
+  let s: Server;
+  let token: string;
+  let agentToken: string;
+  beforeAll(async () => {
+    s = await startTestServer({ clock: 'virtual', seed: '7' });
+    const tenant = await s.switchboard.storage.tenants.create({ slug: 'acme', name: 'Acme', defaultCountry: 'FR' });
+    await s.switchboard.storage.users.create(tenant.id, { username: 'boss', passwordHash: await hashPassword('boss-password-123'), role: 'tenant_admin' });
+    await s.switchboard.storage.users.create(tenant.id, { username: '1001', passwordHash: await hashPassword('agent-password-123'), role: 'agent' });
+    token = await s.login('boss', 'boss-password-123', 'acme');
+    agentToken = await s.login('1001', 'agent-password-123', 'acme');
+  });
+  afterAll(() => s.close());
+
+  it('packages, fields and customers: validated writes, search, allocation, masking and hidden fields for agents', async () => {
+    const pkg = await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Leads', key: 'LEADS', indexFields: ['company'] } });
+    expect(pkg).toMatchObject({ status: 201, body: { key: 'LEADS', status: 'open', phoneUniqueness: 'package' } });
+    const packageId = pkg.body.id as string;
+    expect((await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'company', displayName: 'Company', type: 'input', required: true, globalSearch: true } })).status).toBe(201);
+    expect((await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'margin', displayName: 'Margin', type: 'number', permissions: { agent: 'hidden' } } })).status).toBe(201);
+
+    const bad = await s.call('POST', '/api/v1/customers', { token, body: { packageId, phones: ['not a number'], custom: { margin: 'high' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['custom.company', 'custom.margin', 'phones.0']);
+
+    const ann = await s.call('POST', '/api/v1/customers', { token, body: { packageId, name: 'Ann', phones: ['06 12 34 56 78'], custom: { company: 'Acme', margin: 12 } } });
+    expect(ann).toMatchObject({ status: 201, body: { phones: ['+33612345678'], custom: { company: 'Acme', margin: 12 } } });
+    const dup = await s.call('POST', '/api/v1/customers', { token, body: { packageId, phones: ['+33612345678'], custom: { company: 'B' } } });
+    expect(dup).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+
+    expect((await s.call('GET', `/api/v1/customers?packageId=${packageId}&q=acme`, { token })).body).toMatchObject({ total: 1, items: [{ name: 'Ann' }] });
+    // The agent sees only customers allocated to them…
+    expect((await s.call('GET', '/api/v1/customers', { token: agentToken })).body.total).toBe(0);
+    expect((await s.call('GET', `/api/v1/customers/${ann.body.id}`, { token: agentToken })).status).toBe(404);
+    expect((await s.call('POST', '/api/v1/customers/allocation', { token, body: { ids: [ann.body.id], to: { kind: 'agent', agentNumber: '1001' } } })).body).toEqual({ allocated: 1 });
+    const seen = (await s.call('GET', '/api/v1/customers?mask=true', { token: agentToken })).body.items[0];
+    // …masked when the task says so, and without the fields hidden from agents.
+    expect(seen).toMatchObject({ name: 'Ann', phones: ['+336****5678'], agentNumber: '1001', custom: { company: 'Acme' } });
+    expect(seen.custom.margin).toBeUndefined();
+    // An agent may not write a field hidden from them.
+    expect((await s.call('PATCH', `/api/v1/customers/${ann.body.id}`, { token: agentToken, body: { custom: { margin: 1 } } })).status).toBe(400);
+    expect((await s.call('PATCH', `/api/v1/customers/${ann.body.id}`, { token: agentToken, body: { notes: 'called back' } })).body).toMatchObject({ notes: 'called back' });
+
+    // Closing the package hides it from the list and refuses new customers.
+    await s.call('PATCH', `/api/v1/customer-packages/${packageId}`, { token, body: { status: 'closed' } });
+    expect((await s.call('GET', '/api/v1/customer-packages', { token })).body.items).toEqual([]);
+    expect((await s.call('POST', '/api/v1/customers', { token, body: { packageId, custom: { company: 'C' } } })).status).toBe(409);
+  });
+});

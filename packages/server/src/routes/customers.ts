@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import { CustomerService, NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer } from '@switchboard/core';
+import type { Principal } from '../auth/principal.js';
+import { reply, type Api } from '../http/api.js';
+import type { AppContext } from '../context.js';
+import { isSupervisor, requireManager, tenantOf } from './tenant-scope.js';
+
+const stamps = { id: z.string(), createdAt: z.number().int(), updatedAt: z.number().int() };
+const packageOut = customerPackageSchema.extend(stamps);
+const fieldOut = customFieldSchema.extend(stamps);
+const customerOut = z.object({
+  id: z.string(),
+  packageId: z.string().nullable(),
+  name: z.string(),
+  phones: z.array(z.string()),
+  email: z.string().nullable(),
+  gender: z.enum(['male', 'female', 'other']).nullable(),
+  age: z.number().int().nullable(),
+  address: z.string().nullable(),
+  area: z.string().nullable(),
+  notes: z.string().nullable(),
+  custom: z.record(z.string(), z.unknown()),
+  tags: z.array(z.string()),
+  dataSourceId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  agentNumber: z.string().nullable(),
+  allocatedAt: z.number().int().nullable(),
+  totalCalls: z.number().int(),
+  lastCallResult: z.string().nullable(),
+  funnelStage: z.string().nullable(),
+  noCall: z.boolean(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+/**
+ * Customer packages, custom fields and customers (manual §3.2.1, §3.2.2, §3.3.3). Agents
+ * see only their own customers' data their role may see: fields hidden from the role are
+ * left out, and numbers are masked when `mask=true` (a task that masks numbers asks so).
+ */
+export function customerRoutes(api: Api, ctx: AppContext): void {
+  const { storage, clock } = ctx.switchboard;
+  const customers = new CustomerService(storage, clock);
+
+  api.route({
+    method: 'get',
+    path: '/customer-packages',
+    summary: 'Customer packages (closed ones with `includeClosed=true`)',
+    tags: ['Customers'],
+    access: 'authenticated',
+    query: z.object({ includeClosed: z.enum(['true', 'false']).optional() }),
+    responses: { 200: { description: 'The packages', schema: z.object({ items: z.array(packageOut) }) } },
+    handler: async ({ principal, req, query }) => ({ items: await storage.customerPackages.list(await tenantOf(storage, principal, req), { includeClosed: query.includeClosed === 'true' }) }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/customer-packages',
+    summary: 'Create a customer package; its index and unique key fields become database indexes',
+    tags: ['Customers'],
+    access: 'authenticated',
+    body: customerPackageSchema,
+    responses: { 201: { description: 'Created', schema: packageOut } },
+    handler: async ({ principal, req }) => {
+      requireManager(principal);
+      return reply(201, await storage.customerPackages.create(await tenantOf(storage, principal, req), req.body));
+    },
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/customer-packages/{id}',
+    summary: 'Change a customer package (closing it hides its data everywhere)',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    body: patchOf(customerPackageSchema),
+    responses: { 200: { description: 'The package now', schema: packageOut } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      return storage.customerPackages.update(await tenantOf(storage, principal, req), params.id, req.body as Record<string, unknown>);
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/customer-packages/{id}',
+    summary: 'Delete an empty customer package (one with customers can only be closed)',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      await storage.customerPackages.delete(await tenantOf(storage, principal, req), params.id);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/custom-fields',
+    summary: "A package's custom fields in display order (no packageId: the default package)",
+    tags: ['Customers'],
+    access: 'authenticated',
+    query: z.object({ packageId: z.string().optional(), search: z.string().max(100).optional() }),
+    responses: { 200: { description: 'The fields', schema: z.object({ items: z.array(fieldOut) }) } },
+    handler: async ({ principal, req, query }) => ({
+      items: await storage.customFields.list(await tenantOf(storage, principal, req), query.packageId ?? null, query.search ? { search: query.search } : {}),
+    }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/custom-fields',
+    summary: 'Add a custom field to a package',
+    tags: ['Customers'],
+    access: 'authenticated',
+    body: customFieldSchema,
+    responses: { 201: { description: 'Created', schema: fieldOut } },
+    handler: async ({ principal, req }) => {
+      requireManager(principal);
+      return reply(201, await storage.customFields.create(await tenantOf(storage, principal, req), req.body));
+    },
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/custom-fields/{id}',
+    summary: "Change a custom field (its name and package stay: stored values are keyed by them)",
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    body: z.record(z.string(), z.unknown()),
+    responses: { 200: { description: 'The field now', schema: fieldOut } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      return storage.customFields.update(await tenantOf(storage, principal, req), params.id, req.body as Record<string, unknown>);
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/custom-fields/{id}',
+    summary: 'Delete a custom field',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      await storage.customFields.delete(await tenantOf(storage, principal, req), params.id);
+      return undefined;
+    },
+  });
+
+  /** Agents reach only the customers allocated to them; others are "not found" to them. */
+  const reachable = async (tenantId: string, principal: Principal | undefined, id: string): Promise<Customer> => {
+    const customer = await storage.customers.get(tenantId, id);
+    if (!isSupervisor(principal) && customer.agentNumber !== principal?.username) throw new NotFoundError('Customer', id);
+    return customer;
+  };
+
+  /** What a principal may see of a customer: agents lose fields hidden from their role, and masked numbers when asked. */
+  const view = async (tenantId: string, role: string, customer: Customer, mask: boolean): Promise<Customer> => {
+    const fields = await storage.customFields.list(tenantId, customer.packageId);
+    const hidden = new Set(fields.filter((f) => f.permissions[role] === 'hidden').map((f) => f.name));
+    const custom = Object.fromEntries(Object.entries(customer.custom).filter(([name]) => !hidden.has(name)));
+    return { ...customer, custom, phones: mask ? customer.phones.map(maskNumber) : customer.phones };
+  };
+
+  api.route({
+    method: 'get',
+    path: '/customers',
+    summary: 'Search customers: global search (name, phone, e-mail, area, address, notes, custom fields marked for it) and filters',
+    tags: ['Customers'],
+    access: 'authenticated',
+    query: z.object({
+      packageId: z.string().optional().describe("A package id, or 'default' for the default package; all packages when absent"),
+      q: z.string().max(100).optional(),
+      taskId: z.string().optional(),
+      agentNumber: z.string().optional(),
+      funnelStage: z.string().optional(),
+      callResult: z.string().optional(),
+      tag: z.string().optional(),
+      mask: z.enum(['true', 'false']).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(100),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+    responses: { 200: { description: 'One page', schema: z.object({ items: z.array(customerOut), total: z.number().int() }) } },
+    handler: async ({ principal, req, query }) => {
+      const tenantId = await tenantOf(storage, principal, req);
+      const { packageId, mask, ...filters } = query;
+      // Agents see the customers allocated to them; supervisors and administrators see all.
+      const own = isSupervisor(principal) ? {} : { agentNumber: principal!.username };
+      const found = await customers.search(tenantId, {
+        ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
+        ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }),
+        ...own,
+      });
+      return { total: found.total, items: await Promise.all(found.items.map((c) => view(tenantId, principal!.role, c, mask === 'true'))) };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/customers',
+    summary: 'Create a customer: numbers normalised and checked against the package rule, custom values by their field types',
+    tags: ['Customers'],
+    access: 'authenticated',
+    body: customerInputSchema,
+    responses: { 201: { description: 'Created', schema: customerOut } },
+    handler: async ({ principal, req }) => reply(201, await customers.create(await tenantOf(storage, principal, req), req.body, { role: principal!.role })),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/customers/{id}',
+    summary: 'A customer',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    query: z.object({ mask: z.enum(['true', 'false']).optional() }),
+    responses: { 200: { description: 'The customer', schema: customerOut } },
+    handler: async ({ principal, req, params, query }) => {
+      const tenantId = await tenantOf(storage, principal, req);
+      return view(tenantId, principal!.role, await reachable(tenantId, principal, params.id), query.mask === 'true');
+    },
+  });
+
+  api.route({
+    method: 'patch',
+    path: '/customers/{id}',
+    summary: 'Change a customer: fields given replace the stored ones; custom values merge by field',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    body: z.record(z.string(), z.unknown()),
+    responses: { 200: { description: 'The customer now', schema: customerOut } },
+    handler: async ({ principal, req, params }) => {
+      const tenantId = await tenantOf(storage, principal, req);
+      await reachable(tenantId, principal, params.id);
+      return customers.update(tenantId, params.id, req.body as Record<string, unknown>, { role: principal!.role });
+    },
+  });
+
+  api.route({
+    method: 'delete',
+    path: '/customers/{id}',
+    summary: 'Delete a customer',
+    tags: ['Customers'],
+    access: 'authenticated',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      await storage.customers.delete(await tenantOf(storage, principal, req), params.id);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/customers/allocation',
+    summary: 'Allocate customers (§3.3.3): release to the pool, assign to a task, or assign to an agent',
+    tags: ['Customers'],
+    access: 'authenticated',
+    body: z.object({
+      ids: z.array(z.string().min(1)).min(1).max(100_000),
+      to: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('pool') }),
+        z.object({ kind: z.literal('task'), taskId: z.string().min(1) }),
+        z.object({ kind: z.literal('agent'), agentNumber: z.string().regex(/^[0-9]{2,16}$/), taskId: z.string().min(1).optional() }),
+      ]),
+    }),
+    responses: { 200: { description: 'How many changed', schema: z.object({ allocated: z.number().int() }) } },
+    handler: async ({ principal, req, body }) => {
+      if (!isSupervisor(principal)) requireManager(principal);
+      const to = body.to.kind === 'pool' ? { taskId: null, agentNumber: null } : body.to.kind === 'task' ? { taskId: body.to.taskId, agentNumber: null } : { taskId: body.to.taskId ?? null, agentNumber: body.to.agentNumber };
+      return { allocated: await storage.customers.allocate(await tenantOf(storage, principal, req), body.ids, to) };
+    },
+  });
+}

@@ -1,5 +1,7 @@
 import { Acd } from './acd/acd.js';
 import { Routing } from './routing/routing.js';
+import { ContactService } from './crm/contacts.js';
+import { CustomerService } from './crm/customers.js';
 import type { Clock } from './clock/clock.js';
 import type { DestinationHandler } from './destination/destination.js';
 import { SystemClock } from './clock/system-clock.js';
@@ -62,6 +64,8 @@ export interface Switchboard {
   readonly acd: Acd;
   /** Inbound routing: DIDs, incoming routes, IVRs, conditions, ring groups, broadcasts, the blacklist, CDRs. */
   readonly routing: Routing;
+  /** Customers and what agents record about them. */
+  readonly crm: { customers: CustomerService; contacts: ContactService };
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -119,6 +123,13 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   acd.start();
   const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
   inbound.start();
+  const crm = { customers: new CustomerService(storage, clock), contacts: new ContactService(storage) };
+  // Every conversation with a known customer leaves a contact record (manual §3.3.5).
+  inbound.events.on('call.connected', (call) => {
+    crm.contacts
+      .recordConnected(call.tenantId, { callId: call.callId, agentNumber: call.agentNumber, callerNumber: call.callerNumber, packageId: call.customerPackageId })
+      .catch((error: unknown) => logger.warn({ err: error, callId: call.callId }, 'could not write the contact record of a call'));
+  });
 
   let closing: Promise<void> | undefined;
   const adapter = media;
@@ -132,6 +143,7 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     events,
     acd,
     routing: inbound,
+    crm,
     close() {
       closing ??= (async () => {
         await inbound.close();

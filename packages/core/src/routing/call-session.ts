@@ -38,6 +38,8 @@ export interface SessionDeps {
   /** Asks an IVR's matching webhook; the global fetch unless a test gives another. */
   fetch: typeof fetch;
   finished(session: CallSession, cdr: CallDetailRecord): void;
+  /** A person started talking with the caller (an agent's number when it is one): the CRM writes its contact record. */
+  talking(session: CallSession, agentNumber: string | null): void;
 }
 
 export type LegOutcome = { kind: 'answered' } | { kind: 'ended'; event: CallHangupEvent } | { kind: 'picked-up'; legId: string; number: string };
@@ -240,6 +242,7 @@ export class CallSession {
     this.facts.ringing = false;
     this.facts.talkStartedAt = this.deps.clock.now();
     this.facts.calledNumber = number;
+    this.deps.talking(this, this.deps.acd.hasAgent(this.tenant.tenantId, number) ? number : null);
   }
 
   /** Another phone of the department picks up a leg this session is ringing (manual §3.7.7 "snap to pick up"). */
@@ -350,6 +353,7 @@ export class CallSession {
         this.facts.talkStartedAt ??= entry.at;
         this.facts.answeredAt ??= entry.at;
         this.facts.department = this.deps.acd.departmentOf(this.tenant.tenantId, entry.agent) ?? null;
+        this.deps.talking(this, entry.agent);
         break;
       case 'COMPLETEAGENT':
         this.facts.endedByCallee = true;

@@ -186,12 +186,13 @@ export class PhoneFeatures {
     await this.playAndWait(callId, [{ kind: 'tone', tone: 'beep', durationMs: 500 }]);
     const name = `voice-${extension}-${this.deps.clock.now()}`;
     const finished = this.waitFor(callId, (e) => e.type === 'recording.finished');
-    let recordingId: string | undefined;
+    // Filled once recording started: a # before that has nothing to stop.
+    const recording: { id?: string } = {};
     const stop = (event: MediaEvent) => {
-      if (event.callId === callId && event.type === 'call.dtmf' && event.digit === '#' && recordingId) void media.stopRecording(callId, recordingId).catch(() => undefined);
+      if (event.callId === callId && event.type === 'call.dtmf' && event.digit === '#' && recording.id) void media.stopRecording(callId, recording.id).catch(() => undefined);
     };
     media.events.on('event', stop);
-    recordingId = await media.startRecording(callId, { name, maxDurationMs: 300_000 });
+    recording.id = await media.startRecording(callId, { name, maxDurationMs: 300_000 });
     const event = await finished;
     media.events.off('event', stop);
     if (event?.type === 'recording.finished' && event.durationMs > 0) this.deps.recorded({ tenantId, extension, name, durationMs: event.durationMs });

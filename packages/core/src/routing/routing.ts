@@ -39,6 +39,8 @@ export type RoutingEvents = {
   'call.routed': (info: { tenantId: string; callId: string; destination: Destination; at: number }) => void;
   /** A call ended and its record was written. */
   cdr: (record: CallDetailRecord) => void;
+  /** A person started talking with a caller: the CRM's contact record is written from this. */
+  'call.connected': (info: { tenantId: string; callId: string; agentNumber: string | null; callerNumber: string; customerPackageId: string | null; at: number }) => void;
   /** A voice file was recorded by phone (feature code); the media server holds it under `name`. */
   'voice.recorded': (info: { tenantId: string; extension: string; name: string; durationMs: number }) => void;
 };
@@ -283,6 +285,15 @@ export class Routing {
       releaseLeg: (legId) => this.sessions.delete(legId),
       memory: this.memory,
       fetch: this.options.fetch ?? fetch,
+      talking: (session, agentNumber) =>
+        this.events.emit('call.connected', {
+          tenantId: session.tenant.tenantId,
+          callId: session.callId,
+          agentNumber,
+          callerNumber: session.caller.originalNumber,
+          customerPackageId: session.facts.customerPackageId,
+          at: this.options.clock.now(),
+        }),
       finished: (session, cdr) => {
         this.sessions.delete(session.callId);
         this.cdrs.append(cdr);

@@ -30,3 +30,7 @@ export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/c
 export { CustomerPackageRepository, customerValueSql, type CustomerPackage } from './repositories/customer-packages.js';
 export { CustomFieldRepository, type CustomField } from './repositories/custom-fields.js';
 export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues } from './repositories/customers.js';
+export { FunnelStageRepository, type FunnelStage } from './repositories/funnel-stages.js';
+export { CallResultRepository, type CallResult } from './repositories/call-results.js';
+export { ContactRecordRepository, type ContactRecord, type NewContactRecord } from './repositories/contact-records.js';
+export { PopupWarningRepository, type PopupWarning } from './repositories/popup-warnings.js';

@@ -18,6 +18,10 @@ import { CdrRepository } from './repositories/cdrs.js';
 import { CustomFieldRepository } from './repositories/custom-fields.js';
 import { CustomerPackageRepository } from './repositories/customer-packages.js';
 import { CustomerRepository } from './repositories/customers.js';
+import { CallResultRepository } from './repositories/call-results.js';
+import { ContactRecordRepository } from './repositories/contact-records.js';
+import { FunnelStageRepository } from './repositories/funnel-stages.js';
+import { PopupWarningRepository } from './repositories/popup-warnings.js';
 import { DidRepository } from './repositories/dids.js';
 import { RoutingObjectRepository } from './repositories/routing-objects.js';
 import { RoutingSettingsRepository } from './repositories/routing-settings.js';
@@ -63,6 +67,10 @@ export interface StorageRepositories {
   readonly customerPackages: CustomerPackageRepository;
   readonly customFields: CustomFieldRepository;
   readonly customers: CustomerRepository;
+  readonly funnelStages: FunnelStageRepository;
+  readonly callResults: CallResultRepository;
+  readonly contactRecords: ContactRecordRepository;
+  readonly popupWarnings: PopupWarningRepository;
 }
 
 export interface Storage extends StorageRepositories {
@@ -108,6 +116,10 @@ function createRepositories(ctx: RepositoryContext): StorageRepositories {
     customerPackages: new CustomerPackageRepository(ctx),
     customFields: new CustomFieldRepository(ctx),
     customers: new CustomerRepository(ctx),
+    funnelStages: new FunnelStageRepository(ctx),
+    callResults: new CallResultRepository(ctx),
+    contactRecords: new ContactRecordRepository(ctx),
+    popupWarnings: new PopupWarningRepository(ctx),
   };
 }
 

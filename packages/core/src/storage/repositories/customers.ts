@@ -49,6 +49,8 @@ export interface CustomerSearch {
   funnelStage?: string;
   callResult?: string;
   tag?: string;
+  /** Only these customers. */
+  ids?: readonly string[];
   /** Values of custom (or standard) fields that must match exactly: uses the package's indexes. */
   where?: Record<string, string | number>;
   limit?: number;
@@ -145,6 +147,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const build = () => {
       const query = this.scoped(tenantId);
       if (search.packageId !== undefined) query.where('package_key', search.packageId ?? '');
+      if (search.ids) query.whereIn('id', [...search.ids]);
       if (search.taskId) query.where('task_id', search.taskId);
       if (search.agentNumber) query.where('agent_number', search.agentNumber);
       if (search.funnelStage) query.where('funnel_stage', search.funnelStage);
@@ -182,6 +185,26 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
       )) as number;
     }
     return changed;
+  }
+
+  /** After a submission (§3.3.5): the customer shows its latest call result and funnel stage. */
+  async recordSubmission(tenantId: string, id: string, latest: { callResultId: string | null; funnelStageId: string | null }): Promise<void> {
+    const updated = await this.run(() => this.scoped(tenantId).where('id', id).update({ last_call_result: latest.callResultId, funnel_stage: latest.funnelStageId, updated_at: this.ctx.clock.now() }));
+    if (updated === 0) await this.getById(tenantId, id);
+  }
+
+  /** One more call with these customers ("total number of calls"). */
+  async countCall(tenantId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.run(() => this.scoped(tenantId).whereIn('id', [...ids]).increment('total_calls', 1));
+  }
+
+  /** Successfully submitted customers (§3.3.2): their latest submission's funnel stage scores above 0. */
+  async successful(tenantId: string, search: CustomerSearch): Promise<{ items: Customer[]; total: number }> {
+    const stages = this.ctx.db('funnel_stages').where('tenant_id', tenantId).where('score', '>', 0).select('id');
+    const ids = (await this.run(() => this.scoped(tenantId).whereIn('funnel_stage', stages).select('id'))) as Array<{ id: string }>;
+    if (ids.length === 0) return { items: [], total: 0 };
+    return this.search(tenantId, { ...search, ids: ids.map((r) => r.id) });
   }
 
   private async writePhones(trx: Knex, tenantId: string, packageKey: string, customerId: string, phones: readonly string[]): Promise<void> {

@@ -1,0 +1,88 @@
+import { ValidationError } from '../errors/errors.js';
+import { parseOrThrow } from '../errors/zod.js';
+import { normalizeNumber } from '../routing/phone-number.js';
+import type { ContactRecord } from '../storage/repositories/contact-records.js';
+import type { Storage } from '../storage/storage.js';
+import { contactSubmissionSchema, type ContactSubmission } from './contact-model.js';
+import { validateCustomValues } from './custom-values.js';
+
+/**
+ * Contact records (manual §3.3.5) and what a submission implies: one record is written
+ * when an agent connects with a customer, another when the agent saves a call result and
+ * funnel stage. A submission must fit its call result (call status, task, mandatory
+ * appointment) and, when its stage is a success (score above 0), the customer must have
+ * every field required on success.
+ */
+export class ContactService {
+  constructor(private readonly storage: Storage) {}
+
+  async submit(tenantId: string, agentNumber: string | null, input: ContactSubmission): Promise<ContactRecord> {
+    const submission = parseOrThrow(contactSubmissionSchema, input, 'contact submission');
+    const customer = await this.storage.customers.get(tenantId, submission.customerId);
+    const result = submission.callResultId ? await this.storage.callResults.getById(tenantId, submission.callResultId) : undefined;
+    const issues: Array<{ path: string; message: string }> = [];
+    if (result) {
+      if (result.callStatus !== 'any' && submission.callStatus !== result.callStatus) issues.push({ path: 'callResultId', message: `"${result.name}" is for ${result.callStatus} calls only` });
+      if (result.taskIds.length > 0 && (!submission.taskId || !result.taskIds.includes(submission.taskId))) issues.push({ path: 'callResultId', message: `"${result.name}" does not apply to this task` });
+      if (result.mandatoryAppointment && submission.appointmentAt === null) issues.push({ path: 'appointmentAt', message: `"${result.name}" needs an appointment` });
+    }
+    const stageId = submission.funnelStageId ?? result?.funnelStageId ?? null;
+    const stage = stageId ? await this.storage.funnelStages.get(tenantId, stageId) : undefined;
+    if (stage && (stage.status === 'closed' || stage.packageId !== customer.packageId)) issues.push({ path: 'funnelStageId', message: `the stage "${stage.name}" cannot be chosen for this customer` });
+    if (stage && stage.score > 0) {
+      const fields = await this.storage.customFields.list(tenantId, customer.packageId);
+      issues.push(...validateCustomValues(fields, customer.custom, { success: true }).issues);
+    }
+    if (issues.length > 0) throw new ValidationError(`Invalid contact submission: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
+    const record = await this.storage.contactRecords.add(tenantId, {
+      packageId: customer.packageId,
+      customerId: customer.id,
+      kind: 'submission',
+      callId: submission.callId,
+      agentNumber,
+      phoneNumber: customer.phones[0] ?? null,
+      callStatus: submission.callStatus,
+      callResultId: result?.id ?? null,
+      funnelStageId: stage?.id ?? null,
+      score: stage?.score ?? null,
+      notes: submission.notes,
+      dataSourceId: customer.dataSourceId,
+      appointmentAt: submission.appointmentAt,
+    });
+    await this.storage.customers.recordSubmission(tenantId, customer.id, { callResultId: result?.id ?? customer.lastCallResult, funnelStageId: stage?.id ?? customer.funnelStage });
+    return record;
+  }
+
+  /**
+   * An agent is talking with a caller: every customer of the package with that number gets
+   * a contact record of the call and one more call counted. Returns the records written.
+   */
+  async recordConnected(tenantId: string, call: { callId: string; agentNumber: string | null; callerNumber: string; packageId: string | null }): Promise<ContactRecord[]> {
+    const tenant = await this.storage.tenants.get(tenantId);
+    const number = normalizeNumber(call.callerNumber, tenant.defaultCountry);
+    if (number === '') return [];
+    const customers = await this.storage.customers.findByPhone(tenantId, number, call.packageId);
+    const records: ContactRecord[] = [];
+    for (const customer of customers) {
+      records.push(
+        await this.storage.contactRecords.add(tenantId, {
+          packageId: customer.packageId,
+          customerId: customer.id,
+          kind: 'call',
+          callId: call.callId,
+          agentNumber: call.agentNumber,
+          phoneNumber: number,
+          callStatus: 'answered',
+          callResultId: null,
+          funnelStageId: null,
+          score: null,
+          notes: null,
+          dataSourceId: customer.dataSourceId,
+          appointmentAt: null,
+        }),
+      );
+    }
+    await this.storage.customers.countCall(tenantId, customers.map((c) => c.id));
+    return records;
+  }
+}

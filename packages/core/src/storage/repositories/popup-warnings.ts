@@ -1,0 +1,91 @@
+import { ConflictError, IllegalStateError } from '../../errors/errors.js';
+import { TenantScopedRepository } from '../repository.js';
+import { RowCodec, type Row } from '../row-codec.js';
+
+export interface PopupWarning {
+  id: string;
+  tenantId: string;
+  packageId: string | null;
+  number: string;
+  content: string;
+  status: 'enabled' | 'disabled' | 'pending' | 'rejected';
+  source: 'tenant' | 'agent';
+  createdBy: string;
+  reviewedBy: string | null;
+  reviewedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type WarningRow = Omit<PopupWarning, 'packageId'> & { packageKey: string };
+
+/**
+ * Pop-up warnings (manual §3.3.8): a text shown to the agent who opens, calls or is called
+ * by a number. Tenant users' warnings are in force at once; agents' wait for review.
+ */
+export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
+  protected readonly table = 'popup_warnings';
+  protected readonly entityName = 'Pop-up warning';
+  protected readonly codec = new RowCodec<WarningRow>({
+    id: 'text',
+    tenantId: 'text',
+    packageKey: 'text',
+    number: 'text',
+    content: 'text',
+    status: 'text',
+    source: 'text',
+    createdBy: 'text',
+    reviewedBy: 'text',
+    reviewedAt: 'number',
+    createdAt: 'number',
+    updatedAt: 'number',
+  });
+
+  /** One warning per number given (normalised by the caller), in force at once unless disabled. */
+  async add(tenantId: string, input: { packageId: string | null; numbers: string[]; content: string; status: 'enabled' | 'disabled'; source: 'tenant' | 'agent'; by: string }): Promise<PopupWarning[]> {
+    const status = input.source === 'agent' ? 'pending' : input.status;
+    const added: PopupWarning[] = [];
+    for (const number of [...new Set(input.numbers)]) {
+      const row = await this.insertOne(tenantId, { packageKey: input.packageId ?? '', number, content: input.content, status, source: input.source, createdBy: input.by, reviewedBy: null, reviewedAt: null });
+      added.push(toWarning(row));
+    }
+    return added;
+  }
+
+  async review(tenantId: string, id: string, approve: boolean, by: string): Promise<PopupWarning> {
+    const current = await this.getById(tenantId, id);
+    if (current.status !== 'pending') throw new IllegalStateError(`The pop-up warning for ${current.number} is ${current.status}, not waiting for review`);
+    return toWarning(await this.updateOne(tenantId, id, { status: approve ? 'enabled' : 'rejected', reviewedBy: by, reviewedAt: this.ctx.clock.now() }));
+  }
+
+  async update(tenantId: string, id: string, patch: { content?: string; enabled?: boolean }): Promise<PopupWarning> {
+    const current = await this.getById(tenantId, id);
+    if (patch.enabled !== undefined && (current.status === 'pending' || current.status === 'rejected')) throw new ConflictError('Review the warning first', { details: { field: 'enabled' } });
+    return toWarning(await this.updateOne(tenantId, id, { ...(patch.content === undefined ? {} : { content: patch.content }), ...(patch.enabled === undefined ? {} : { status: patch.enabled ? 'enabled' : 'disabled' }) }));
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    await this.deleteOne(tenantId, id);
+  }
+
+  async list(tenantId: string, options: { packageId?: string | null; status?: PopupWarning['status']; search?: string } = {}): Promise<PopupWarning[]> {
+    const rows = (await this.run(() => {
+      const query = this.scoped(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+      if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
+      if (options.status) query.where('status', options.status);
+      if (options.search) query.where('number', 'like', `%${options.search.replace(/[^0-9+]/g, '')}%`);
+      return query.limit(1000);
+    })) as Row[];
+    return rows.map((row) => toWarning(this.codec.fromRow(row)));
+  }
+
+  /** The warnings in force for a number in a package: what the agent's screen pops up. One indexed read. */
+  async forNumber(tenantId: string, packageId: string | null, number: string): Promise<PopupWarning[]> {
+    const rows = (await this.run(() => this.scoped(tenantId).where({ package_key: packageId ?? '', number, status: 'enabled' }).orderBy('created_at'))) as Row[];
+    return rows.map((row) => toWarning(this.codec.fromRow(row)));
+  }
+}
+
+function toWarning({ packageKey, ...row }: WarningRow): PopupWarning {
+  return { ...row, packageId: packageKey === '' ? null : packageKey };
+}

@@ -1,15 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { startTestServer, tenantWithUser } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 /** A tenant with an administrator; returns the administrator's token. */
-async function tenantWithAdmin(s: Server, slug: string): Promise<{ tenantId: string; token: string }> {
-  const tenant = await s.switchboard.storage.tenants.create({ slug, name: slug });
-  await s.switchboard.storage.users.create(tenant.id, { username: 'boss', passwordHash: await hashPassword('boss-password-123'), role: 'tenant_admin' });
-  return { tenantId: tenant.id, token: await s.login('boss', 'boss-password-123', slug) };
-}
+const tenantWithAdmin = (s: Server, slug: string) => tenantWithUser(s, slug);
 
 describe('ACD configuration over HTTP', () => {
   let s: Server;

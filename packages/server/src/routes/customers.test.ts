@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { startTestServer, tenantWithUser } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -10,11 +9,8 @@ describe('customers over HTTP', () => {
   let agentToken: string;
   beforeAll(async () => {
     s = await startTestServer({ clock: 'virtual', seed: '7' });
-    const tenant = await s.switchboard.storage.tenants.create({ slug: 'acme', name: 'Acme', defaultCountry: 'FR' });
-    await s.switchboard.storage.users.create(tenant.id, { username: 'boss', passwordHash: await hashPassword('boss-password-123'), role: 'tenant_admin' });
-    await s.switchboard.storage.users.create(tenant.id, { username: '1001', passwordHash: await hashPassword('agent-password-123'), role: 'agent' });
-    token = await s.login('boss', 'boss-password-123', 'acme');
-    agentToken = await s.login('1001', 'agent-password-123', 'acme');
+    ({ token } = await tenantWithUser(s, 'acme', { tenant: { defaultCountry: 'FR' } }));
+    ({ token: agentToken } = await tenantWithUser(s, 'acme', { username: '1001', password: 'agent-password-123', role: 'agent' }));
   });
   afterAll(() => s.close());
 

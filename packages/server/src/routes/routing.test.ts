@@ -1,14 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../auth/passwords.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { startTestServer, tenantWithUser } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function tenantWithAdmin(s: Server, slug: string): Promise<{ tenantId: string; token: string }> {
-  const tenant = await s.switchboard.storage.tenants.create({ slug, name: slug, defaultCountry: 'FR', timeZone: 'Europe/Paris' });
-  await s.switchboard.storage.users.create(tenant.id, { username: 'boss', passwordHash: await hashPassword('boss-password-123'), role: 'tenant_admin' });
-  return { tenantId: tenant.id, token: await s.login('boss', 'boss-password-123', slug) };
-}
+const tenantWithAdmin = (s: Server, slug: string) => tenantWithUser(s, slug, { tenant: { defaultCountry: 'FR', timeZone: 'Europe/Paris' } });
 
 describe('routing over HTTP', () => {
   let s: Server;

@@ -1,3 +1,4 @@
+import { hashPassword } from '../auth/passwords.js';
 import { CONFIG_ENV, loadConfig, type ServerConfigInput } from '../config.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../server.js';
 
@@ -39,4 +40,17 @@ export function withClient(server: RunningServer) {
     return res.body.token as string;
   };
   return { ...server, server, call, login };
+}
+
+/** A tenant with a user of the given role; returns the tenant and the user's token. */
+export async function tenantWithUser(
+  s: Awaited<ReturnType<typeof startTestServer>>,
+  slug: string,
+  options: { username?: string; password?: string; role?: string; tenant?: { defaultCountry?: string; timeZone?: string } } = {},
+): Promise<{ tenantId: string; token: string }> {
+  const { username = 'boss', password = 'boss-password-123', role = 'tenant_admin' } = options;
+  const existing = await s.switchboard.storage.tenants.getBySlug(slug).catch(() => undefined);
+  const tenant = existing ?? (await s.switchboard.storage.tenants.create({ slug, name: slug, ...options.tenant }));
+  await s.switchboard.storage.users.create(tenant.id, { username, passwordHash: await hashPassword(password), role });
+  return { tenantId: tenant.id, token: await s.login(username, password, slug) };
 }

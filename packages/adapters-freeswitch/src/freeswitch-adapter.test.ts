@@ -242,6 +242,20 @@ describe('originate', () => {
     expect(log.first('call.hangup', id)).toMatchObject({ cause: 'NO_ANSWER', side: 'local' });
   });
 
+  it('a hang-up before FreeSWITCH created the channel (bgapi replies first) ends the leg when it shows up', async () => {
+    await fake.stop();
+    fake = await FakeFreeSwitch.start({ clock, threadLatency: 'virtual' });
+    await start();
+    const id = await adapter.originate({ to: { kind: 'external', number: 'answer' }, timeoutMs: 30_000 });
+    // The originate's thread has not run yet (20 ms of virtual time): there is no channel to kill.
+    await adapter.hangup(id, 'LOSE_RACE');
+    await pass(40);
+    await until(() => log.has('call.hangup', id), 'the hang-up');
+    expect(log.first('call.hangup', id)).toMatchObject({ cause: 'LOSE_RACE', side: 'local', answered: false });
+    await pass(1_000);
+    expect(log.has('call.answered', id)).toBe(false);
+  });
+
   it('refuses a call id already in use', async () => {
     await start();
     const callId = randomUUID();
@@ -270,6 +284,19 @@ describe('media', () => {
     expect(playbackId).toBeDefined();
     await until(() => playback(id).length > 0, 'the playback to end');
     expect(playback(id)[0]).toMatchObject({ playbackId, reason: 'interrupted', digit: '1' });
+  });
+
+  it('answer() resolves once the leg is answered: FreeSWITCH replies before its CHANNEL_ANSWER comes', async () => {
+    await start();
+    fake.placeInbound('+18005550112', '+15551110001');
+    await until(() => log.has('call.incoming'), 'call.incoming');
+    const id = log.first('call.incoming')!.callId;
+    await adapter.answer(id);
+    // Played at once: refused if the leg were not answered yet.
+    const playbackId = await adapter.play(id, { media: [{ kind: 'silence', durationMs: 500 }] });
+    await until(() => playback(id).length > 0, 'the playback to end');
+    expect(playback(id)[0]).toMatchObject({ playbackId, reason: 'completed' });
+    expect(log.of('call.answered', id)).toHaveLength(1);
   });
 
   it('a key stops an interruptible playback: interrupted, with the digit', async () => {

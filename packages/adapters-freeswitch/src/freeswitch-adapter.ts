@@ -25,6 +25,7 @@ import {
   type RecordOptions,
   type TypedEmitter,
 } from '@switchboard/core';
+import { AnswerWaits } from './adapter/answer-waits.js';
 import { BridgeWaits } from './adapter/bridge-waits.js';
 import { CallState } from './adapter/call-state.js';
 import { isLiveRow, parseChannelList, reconcileWithServer, snapshotOf } from './adapter/channel-list.js';
@@ -61,6 +62,7 @@ export class FreeSwitchAdapter implements MediaAdapter {
   private readonly session: EslSession;
   private readonly media: MediaControl;
   private readonly bridgeWaits = new BridgeWaits();
+  private readonly answerWaits = new AnswerWaits();
   /** Blind transfers waiting for their target: target leg → the transferred leg and its ringback. */
   private readonly transfers = new Map<CallId, { partyId: CallId; ringback: string | undefined }>();
 
@@ -70,9 +72,15 @@ export class FreeSwitchAdapter implements MediaAdapter {
     this.outbox = new MediaEventOutbox(this.events, logger);
     this.state = new CallState(this.legs, this.outbox, clock, this.options.inboundContexts, {
       bridged: (a, b) => this.bridgeWaits.bridged(a, b),
-      answered: (leg) => this.joinTransfer(leg),
+      answered: (leg) => {
+        this.answerWaits.answered(leg.id);
+        this.joinTransfer(leg);
+      },
       unbridged: (leg) => this.startRingback(leg),
       ended: (leg) => this.afterEnd(leg),
+      seen: (leg) => {
+        if (leg.killWhenSeen) void this.session.api(`uuid_kill ${leg.id} ${leg.killWhenSeen}`).catch(() => undefined);
+      },
     });
     this.session = new EslSession(this.options, {
       event: (event) => this.state.handle(event),
@@ -166,14 +174,31 @@ export class FreeSwitchAdapter implements MediaAdapter {
     const leg = this.requireLeg(callId);
     if (leg.direction !== 'inbound') throw new MediaError(`Call ${callId} is outbound; only its party can answer it`);
     if (leg.answeredAt !== undefined) return;
-    await this.session.api(`uuid_answer ${callId}`);
+    // Resolves once the leg is answered here too (its CHANNEL_ANSWER follows the +OK), so that the
+    // next command (play, bridge) finds it answered.
+    const answered = this.answerWaits.wait(callId);
+    try {
+      await this.session.api(`uuid_answer ${callId}`);
+    } catch (error) {
+      answered.cancel();
+      throw error;
+    }
+    await withReplyTimeout(this.options.clock, this.options.replyTimeoutMs, 'CHANNEL_ANSWER', answered.done).finally(answered.cancel);
   }
 
   async hangup(callId: CallId, cause: HangupCause = 'NORMAL_CLEARING'): Promise<void> {
     if (!isHangupCause(cause)) throw new ValidationError(`Unknown hang-up cause ${String(cause)}`, [{ path: 'cause', message: 'not a hang-up cause' }]);
     const leg = this.requireLeg(callId);
     leg.hangupRequested = true;
-    await this.session.api(`uuid_kill ${callId} ${cause}`);
+    try {
+      await this.session.api(`uuid_kill ${callId} ${cause}`);
+    } catch (error) {
+      // `bgapi originate` replies before FreeSWITCH creates the channel (a ring-all loser cancelled as the first
+      // member answers may not exist yet): uuid_kill finds none, so the hang-up goes when the channel shows up.
+      if (leg.ended || leg.jobId === undefined || !(error instanceof MediaError)) throw error;
+      if (leg.seen) await this.session.api(`uuid_kill ${callId} ${cause}`); // it showed up meanwhile
+      else leg.killWhenSeen = cause;
+    }
   }
 
   // ---- media ----
@@ -403,6 +428,7 @@ export class FreeSwitchAdapter implements MediaAdapter {
   }
 
   private afterEnd(leg: Leg): void {
+    this.answerWaits.ended(leg.id);
     // A leg that was to be bridged to this one was taken out of park for it: park it again.
     for (const id of this.bridgeWaits.ended(leg.id)) {
       const survivor = this.legs.get(id);

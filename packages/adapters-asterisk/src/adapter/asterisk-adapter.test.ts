@@ -68,6 +68,19 @@ describe('AsteriskAdapter against the fake Asterisk', () => {
     await expect(nowhere.connect()).rejects.toBeInstanceOf(UnavailableError);
   });
 
+  it('answer() resolves once the leg is answered (Asterisk replies 204 before its ChannelStateChange), so a bridge can follow at once', async () => {
+    const { fake, adapter, log, answered } = await setup();
+    const { status } = await fake.request('POST', '/ari/channels', { endpoint: 'Local/7001@switchboard-inbound', context: 'switchboard-test', extension: 'answer', callerId: '"Caller" <+15550002000>' });
+    expect(status).toBe(200);
+    await until(() => log.has('call.incoming'), 'the inbound call');
+    const caller = log.first('call.incoming')!.callId;
+    const agent = await answered('1001');
+    await adapter.answer(caller);
+    await adapter.bridge(caller, agent);
+    await until(() => log.has('call.bridged', caller), 'the bridge');
+    expect(log.of('call.answered', caller)).toHaveLength(1);
+  });
+
   it('reports call.created first even when the events beat the originate reply', async () => {
     const { fake, adapter, log } = await setup();
     fake.delayReplies(300); // the agent answers while the POST /channels reply is still on its way

@@ -90,8 +90,14 @@ export class AsteriskAdapter implements MediaAdapter {
       emitRecordingFinished: (event) => this.queue.media(event),
     });
     this.tracker = new CallTracker(this.registry, this.queue, this.playbacks, clock, logger, {
-      answered: (leg) => this.supervision.onAnswered(leg),
-      ended: (leg) => this.supervision.onEnded(leg),
+      answered: (leg) => {
+        this.waiters.legAnswered(leg.callId);
+        this.supervision.onAnswered(leg);
+      },
+      ended: (leg) => {
+        this.waiters.legEnded(leg.callId);
+        this.supervision.onEnded(leg);
+      },
       bridgeEmptied: (bridge) => this.bridgeEmptied(bridge),
       bridged: (bridgeId) => this.waiters.bridged(bridgeId),
       inStasis: (id) => this.waiters.enteredStasis(id),
@@ -283,7 +289,16 @@ export class AsteriskAdapter implements MediaAdapter {
     const leg = this.live(callId);
     if (leg.direction !== 'inbound') throw new MediaError(`Call ${callId} is outbound; only its party can answer it`);
     if (leg.answered) return;
-    await this.client.channels.answer(leg.channelId);
+    // Asterisk replies 204 before its ChannelStateChange (Up) arrives: resolve once the leg is answered here
+    // too, so that the next command (play, bridge) finds it answered.
+    const answered = this.waiters.answered(leg.callId);
+    try {
+      await this.client.channels.answer(leg.channelId);
+    } catch (error) {
+      answered.cancel();
+      throw error;
+    }
+    await answered.promise;
   }
 
   async hangup(callId: CallId, cause: HangupCause = 'NORMAL_CLEARING'): Promise<void> {

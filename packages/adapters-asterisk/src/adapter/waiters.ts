@@ -3,12 +3,15 @@ import { MediaError, type Clock, type Logger } from '@switchboard/core';
 /**
  * What commands wait for in the event stream: a snoop channel entering
  * Stasis (before it can be recorded or bridged), and both legs reported in a
- * bridge (Asterisk answers `addChannel` before it moves the channels). Every
- * wait ends after the reply timeout at the latest.
+ * bridge (Asterisk answers `addChannel` before it moves the channels), an
+ * inbound leg reported Up (Asterisk answers `answer` before its
+ * ChannelStateChange arrives). Every wait ends after the reply timeout at the
+ * latest.
  */
 export class Waiters {
   private readonly stasis = new Map<string, { resolve: () => void; reject: (error: Error) => void }>();
   private readonly bridges = new Map<string, () => void>();
+  private readonly answers = new Map<string, Set<(error?: Error) => void>>();
 
   constructor(
     private readonly clock: Clock,
@@ -72,5 +75,35 @@ export class Waiters {
   bridged(bridgeId: string): void {
     this.bridges.get(bridgeId)?.();
     this.bridges.delete(bridgeId);
+  }
+
+  /** Resolves when the leg is reported answered; rejects if it ends first or is not reported in time. */
+  answered(callId: string): { promise: Promise<void>; cancel: () => void } {
+    const set = this.answers.get(callId) ?? new Set<(error?: Error) => void>();
+    this.answers.set(callId, set);
+    let settle: (error?: Error) => void = () => {};
+    const promise = new Promise<void>((resolve, reject) => {
+      const timer = this.clock.setTimer(this.timeoutMs, () => settle(new MediaError(`Call ${callId} was not reported answered within ${this.timeoutMs} ms`)));
+      settle = (error) => {
+        this.clock.clearTimer(timer);
+        set.delete(settle);
+        if (error) reject(error);
+        else resolve();
+      };
+      set.add(settle);
+    });
+    return { promise, cancel: () => set.delete(settle) };
+  }
+
+  legAnswered(callId: string): void {
+    const set = this.answers.get(callId);
+    this.answers.delete(callId);
+    for (const settle of set ?? []) settle();
+  }
+
+  legEnded(callId: string): void {
+    const set = this.answers.get(callId);
+    this.answers.delete(callId);
+    for (const settle of set ?? []) settle(new MediaError(`Call ${callId} ended before it was answered`));
   }
 }

@@ -394,16 +394,20 @@ export class FakeModel {
     if (peer && !peer.destroyed) this.teardown(peer, cause);
   }
 
-  /** `DELETE /channels/{id}`: ast_softhangup (its `cause` is the soft-hang-up flag word, 32), then the Local peer follows. */
+  /**
+   * `DELETE /channels/{id}`: ast_softhangup (its `cause` is the soft-hang-up flag word, 32), then the Local
+   * peer follows with the channel's cause (chan_local queues the hang-up with it: a ringing leg cancelled
+   * with reason_code 26 ends its far half with 26 too).
+   */
   softHangup(channel: FakeChannel, cause: number): void {
     if (channel.hangupRequested || channel.destroyed) return;
     channel.hangupRequested = true;
     this.request(channel, 32, true);
     const peer = channel.peer;
     this.teardown(channel, cause, () => {
-      if (peer && !peer.destroyed && !peer.hangupRequested) this.queuedHangup(peer, 16);
+      if (peer && !peer.destroyed && !peer.hangupRequested) this.queuedHangup(peer, cause);
     });
-    if (peer && !peer.destroyed) this.finishPeer(peer, 16);
+    if (peer && !peer.destroyed) this.finishPeer(peer, cause);
   }
 
   /** The other Local half hung up: a queued request (no `soft`), and a channel in Stasis leaves it at once. */

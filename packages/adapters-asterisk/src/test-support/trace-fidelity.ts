@@ -7,9 +7,10 @@ import type { AriTrace } from './trace-format.js';
  * on: StasisStart/End, state changes, Dial statuses, DTMF, hang-up requests
  * (cause, soft) and ChannelDestroyed causes, bridge entries and exits,
  * playbacks and recordings with their states. Channels, bridges, playbacks
- * and recordings are named by role (the first Local pair seen is `L1`, its
- * halves `L1;1` / `L1;2`; snoops `S1`…; bridges `B1`…), since ids differ
- * from run to run. Once the harness starts cleaning up (in either trace), a
+ * and recordings are named by role (a Local pair by what it dials and the
+ * order among those, `Local/1001@switchboard-test#1`, its halves `…#1;1` /
+ * `…#1;2`: two pairs dialled at once may show their first events in either
+ * order; snoops `S1`…; bridges `B1`…), since ids differ from run to run. Once the harness starts cleaning up (in either trace), a
  * role's remaining events are compared as a set: the hang-ups it sends race
  * with each other and with the scenario's last fire-and-forget requests. Events the adapter ignores (ChannelDialplan, ChannelVarset,
  * caller-id updates) are checked for their shape only, as is every event.
@@ -41,8 +42,8 @@ function roles(): Roles {
 
 function channelRole(r: Roles, channel: Event): string {
   const name = String(channel['name'] ?? '');
-  const local = /^(Local\/.+-[0-9a-f]{8});([12])$/.exec(name);
-  if (local) return `${r.of('L', local[1]!)};${local[2]}`;
+  const local = /^(Local\/.+)-([0-9a-f]{8});([12])$/.exec(name);
+  if (local) return `${r.of(`${local[1]!}#`, local[2]!)};${local[3]}`;
   const snoop = /^Snoop\/(.+)-[0-9a-f]{8}$/.exec(name);
   if (snoop) return r.of('S', name);
   return r.of('X', String(channel['id']));

@@ -21,6 +21,8 @@ export interface CallStateHooks {
   unbridged(leg: Leg): void;
   /** A leg ended (monitors of it are released, transfers waiting on it give up). */
   ended(leg: Leg): void;
+  /** FreeSWITCH reported a leg's channel for the first time (a hang-up asked for before it existed is sent now). */
+  seen(leg: Leg): void;
 }
 
 const ENDING_STATES = new Set(['CS_HANGUP', 'CS_REPORTING', 'CS_DESTROY']);
@@ -65,8 +67,10 @@ export class CallState {
     // FreeSWITCH fires a leg's events from several threads: its CHANNEL_PROGRESS or CHANNEL_ANSWER can
     // come before its CHANNEL_CREATE. Any event about the leg shows it exists.
     if (event.name !== 'CHANNEL_HANGUP_COMPLETE') {
+      const first = !leg.seen;
       leg.seen = true;
       this.announce(leg);
+      if (first) this.hooks.seen(leg);
     }
     switch (event.name) {
       case 'CHANNEL_CREATE':

@@ -1,4 +1,4 @@
-import type { CallDirection, CallId, DigitCollector, Endpoint, MonitorMode, TimerHandle } from '@switchboard/core';
+import type { CallDirection, CallId, DigitCollector, Endpoint, HangupCause, MonitorMode, TimerHandle } from '@switchboard/core';
 
 export interface Playback {
   id: string;
@@ -58,6 +58,11 @@ export interface Leg {
   answeredAt: number | undefined;
   /** We asked FreeSWITCH to end it (our hang-up, a transfer, a released monitor): its side is local. */
   hangupRequested: boolean;
+  /**
+   * A hang-up asked for between the `bgapi originate` reply and the channel's creation (FreeSWITCH
+   * creates it some milliseconds later, so uuid_kill found no channel): sent when the channel shows up.
+   */
+  killWhenSeen: HangupCause | undefined;
   bridge: { otherCallId: CallId; bridgeId: string } | undefined;
   /**
    * Held: `via` is the bridge partner we put on hold (uuid_hold plays its
@@ -99,6 +104,7 @@ export function newLeg(init: Pick<Leg, 'id' | 'direction' | 'from' | 'to' | 'cal
     ringTimer: undefined,
     answeredAt: undefined,
     hangupRequested: false,
+    killWhenSeen: undefined,
     bridge: undefined,
     held: undefined,
     playback: undefined,

@@ -6,7 +6,7 @@ import { SystemClock, type Clock } from '@switchboard/core';
 import { EslCommandReader, headerOf, isEslIssue, serializeFrame, type EslCommand, type EslFrame, type EslHeaders } from '../esl/esl-frame.js';
 import { apiResponseFrame, authRequestFrame, commandReplyFrame, disconnectNoticeFrame, eventJsonFrame } from '../esl/esl-message.js';
 import { EventShapes } from './fake/event-shapes.js';
-import { FakeSwitch, LATENCY_MS, type FiredEvent } from './fake/fake-switch.js';
+import { FakeSwitch, LATENCY_MS, type FiredEvent, type Latency } from './fake/fake-switch.js';
 import { runApi } from './fake/fake-api.js';
 
 export interface FakeFreeSwitchOptions {
@@ -64,6 +64,11 @@ class Session {
   /** Frames waiting behind a held reply (a FreeSWITCH listener busy with a slow command sends nothing else). */
   readonly backlog: Buffer[] = [];
   holding = false;
+  /** While the listener runs one of this session's commands, the events fired meanwhile wait behind its reply. */
+  busy = false;
+  releasing = false;
+  /** Events queued behind a reply, sent after FreeSWITCH's event latency (later events join the queue, in order). */
+  queuedEvents: Buffer[] | undefined;
 
   constructor(
     readonly id: number,
@@ -107,27 +112,29 @@ export class FakeFreeSwitch {
       this.clock,
       shapes,
       (event) => this.broadcast(event),
-      (work, latency) => {
-        const run = () => {
-          this.activity++;
-          if (!this.stopped) work();
-          this.flushSoon();
-        };
-        if (latency === 'thread' && virtualThreads) {
-          this.clock.setTimer(LATENCY_MS[latency], run);
-          return;
-        }
-        // settle() waits for what FreeSWITCH does within milliseconds, not for a bridged channel's
-        // lead-in (200 ms), which a test may well overtake, as it would on a real server.
-        const counted = latency !== 'lead';
-        if (counted) this.inflight++;
-        setTimeout(() => {
-          if (counted) this.inflight--;
-          run();
-        }, LATENCY_MS[latency]);
-      },
+      (work, latency) => this.later(work, latency, virtualThreads),
     );
     this.server = createServer((socket) => this.accept(socket));
+  }
+
+  private later(work: () => void, latency: Latency, virtualThreads = false): void {
+    const run = () => {
+      this.activity++;
+      if (!this.stopped) work();
+      this.flushSoon();
+    };
+    if (latency === 'thread' && virtualThreads) {
+      this.clock.setTimer(LATENCY_MS[latency], run);
+      return;
+    }
+    // settle() waits for what FreeSWITCH does within milliseconds, not for a bridged channel's
+    // lead-in (200 ms), which a test may well overtake, as it would on a real server.
+    const counted = latency !== 'lead';
+    if (counted) this.inflight++;
+    setTimeout(() => {
+      if (counted) this.inflight--;
+      run();
+    }, LATENCY_MS[latency]);
   }
 
   static async start(options: FakeFreeSwitchOptions = {}): Promise<FakeFreeSwitch> {
@@ -226,7 +233,13 @@ export class FakeFreeSwitch {
       this.activity++;
       for (const item of session.reader.push(chunk)) {
         if (isEslIssue(item)) continue; // FreeSWITCH's reader skips what it cannot read
-        this.command(session, item as EslCommand);
+        session.busy = true;
+        try {
+          this.command(session, item as EslCommand);
+        } finally {
+          session.busy = false;
+        }
+        this.releaseEvents(session);
       }
       this.flushSoon();
     });
@@ -330,9 +343,32 @@ export class FakeFreeSwitch {
     for (const session of this.sessions) {
       if (!session.authed || (!session.events.has(event.name) && !session.events.has('ALL'))) continue;
       if (session.filters.length > 0 && !session.filters.some(([name, value]) => event.headers.some(([n, v]) => n === name && v === value))) continue;
-      this.send(session, eventJsonFrame(event.headers, event.body));
+      if (session.busy || session.queuedEvents) {
+        this.activity++;
+        (session.queuedEvents ??= []).push(serializeFrame(eventJsonFrame(event.headers, event.body)));
+      } else {
+        this.send(session, eventJsonFrame(event.headers, event.body));
+      }
     }
     this.flushSoon();
+  }
+
+  /**
+   * The events a command fired go out after its reply, about 20 ms later: the listener
+   * thread runs an `api` command itself and only then gets back to its event queue (a
+   * recorded uuid_answer: `+OK` at +33 ms, CHANNEL_ANSWER at +54 ms). Replies to the
+   * commands sent meanwhile overtake them, as on the real server.
+   */
+  private releaseEvents(session: Session): void {
+    if (!session.queuedEvents || session.releasing) return;
+    session.releasing = true;
+    this.later(() => {
+      session.releasing = false;
+      const events = session.queuedEvents ?? [];
+      session.queuedEvents = undefined;
+      if (!this.sessions.has(session) || this.ending.has(session)) return;
+      for (const bytes of events) this.write(session, bytes);
+    }, 'soon');
   }
 
   private send(session: Session, frame: EslFrame, startsHold = false): void {

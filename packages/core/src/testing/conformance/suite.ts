@@ -4,6 +4,7 @@ import { MediaError, ValidationError } from '../../errors/errors.js';
 import type { HangupCause } from '../../media/hangup-cause.js';
 import type { OriginateRequest } from '../../media/media-adapter.js';
 import { acdScenarios } from './acd-scenarios.js';
+import { routingScenarios } from './routing-scenarios.js';
 import { EventLog, type ConformanceSession, type ConformanceTarget, type PartyName } from './target.js';
 
 /** Generous per-test budget: real servers take real seconds. */
@@ -268,5 +269,6 @@ export function mediaConformanceSuite(target: ConformanceTarget): void {
     );
 
     acdScenarios(() => ({ s, log }), TEST_TIMEOUT_MS);
+    routingScenarios(() => ({ s, log }), TEST_TIMEOUT_MS);
   });
 }

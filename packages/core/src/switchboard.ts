@@ -1,5 +1,6 @@
 import { Acd } from './acd/acd.js';
 import { Routing } from './routing/routing.js';
+import { ConnectedCallRecorder } from './crm/connected-calls.js';
 import { ContactService } from './crm/contacts.js';
 import { CustomerService } from './crm/customers.js';
 import type { Clock } from './clock/clock.js';
@@ -65,7 +66,7 @@ export interface Switchboard {
   /** Inbound routing: DIDs, incoming routes, IVRs, conditions, ring groups, broadcasts, the blacklist, CDRs. */
   readonly routing: Routing;
   /** Customers and what agents record about them. */
-  readonly crm: { customers: CustomerService; contacts: ContactService };
+  readonly crm: { customers: CustomerService; contacts: ContactService; connectedCalls: ConnectedCallRecorder };
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -123,13 +124,11 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   acd.start();
   const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
   inbound.start();
-  const crm = { customers: new CustomerService(storage, clock), contacts: new ContactService(storage) };
+  const crm = { customers: new CustomerService(storage, clock), contacts: new ContactService(storage), connectedCalls: new ConnectedCallRecorder(storage, logger) };
   // Every conversation with a known customer leaves a contact record (manual §3.3.5).
-  inbound.events.on('call.connected', (call) => {
-    crm.contacts
-      .recordConnected(call.tenantId, { callId: call.callId, agentNumber: call.agentNumber, callerNumber: call.callerNumber, packageId: call.customerPackageId })
-      .catch((error: unknown) => logger.warn({ err: error, callId: call.callId }, 'could not write the contact record of a call'));
-  });
+  inbound.events.on('call.connected', (call) =>
+    crm.connectedCalls.add({ tenantId: call.tenantId, callId: call.callId, agentNumber: call.agentNumber, callerNumber: call.callerNumber, packageId: call.customerPackageId }),
+  );
 
   let closing: Promise<void> | undefined;
   const adapter = media;
@@ -147,6 +146,7 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     close() {
       closing ??= (async () => {
         await inbound.close();
+        await crm.connectedCalls.flush();
         await acd.close();
         adapter.events.off('event', forward);
         adapter.events.off('disconnected', down);

@@ -68,6 +68,7 @@ describe('a contact record for every connected call', () => {
     await h.add('dids', { numbers: ['+33140000000'], name: 'Leads line', customerPackageId: pkg.id, destination: { kind: 'agent-group', groupNumber: '600' } });
     const callId = h.dial('+33140000000', { from: '+33612345678', script: { talkMs: 10_000 } });
     await h.advance(60_000);
+    await h.sb.crm.connectedCalls.flush();
     const records = (await h.sb.storage.contactRecords.query(h.tenantId, { customerId: customer.id })).items;
     expect(records).toEqual([expect.objectContaining({ kind: 'call', callId, agentNumber: '1001', callStatus: 'answered', phoneNumber: '+33612345678' })]);
     expect((await h.sb.storage.customers.get(h.tenantId, customer.id)).totalCalls).toBe(1);

@@ -1,6 +1,5 @@
 import { ValidationError } from '../errors/errors.js';
 import { parseOrThrow } from '../errors/zod.js';
-import { normalizeNumber } from '../routing/phone-number.js';
 import type { ContactRecord } from '../storage/repositories/contact-records.js';
 import type { Storage } from '../storage/storage.js';
 import { contactSubmissionSchema, type ContactSubmission } from './contact-model.js';
@@ -8,8 +7,8 @@ import { validateCustomValues } from './custom-values.js';
 
 /**
  * Contact records (manual §3.3.5) and what a submission implies: one record is written
- * when an agent connects with a customer, another when the agent saves a call result and
- * funnel stage. A submission must fit its call result (call status, task, mandatory
+ * when an agent connects with a customer (ConnectedCallRecorder), another when the agent
+ * saves a call result and funnel stage. A submission must fit its call result (call status, task, mandatory
  * appointment) and, when its stage is a success (score above 0), the customer must have
  * every field required on success.
  */
@@ -51,38 +50,5 @@ export class ContactService {
     });
     await this.storage.customers.recordSubmission(tenantId, customer.id, { callResultId: result?.id ?? customer.lastCallResult, funnelStageId: stage?.id ?? customer.funnelStage });
     return record;
-  }
-
-  /**
-   * An agent is talking with a caller: every customer of the package with that number gets
-   * a contact record of the call and one more call counted. Returns the records written.
-   */
-  async recordConnected(tenantId: string, call: { callId: string; agentNumber: string | null; callerNumber: string; packageId: string | null }): Promise<ContactRecord[]> {
-    const tenant = await this.storage.tenants.get(tenantId);
-    const number = normalizeNumber(call.callerNumber, tenant.defaultCountry);
-    if (number === '') return [];
-    const customers = await this.storage.customers.findByPhone(tenantId, number, call.packageId);
-    const records: ContactRecord[] = [];
-    for (const customer of customers) {
-      records.push(
-        await this.storage.contactRecords.add(tenantId, {
-          packageId: customer.packageId,
-          customerId: customer.id,
-          kind: 'call',
-          callId: call.callId,
-          agentNumber: call.agentNumber,
-          phoneNumber: number,
-          callStatus: 'answered',
-          callResultId: null,
-          funnelStageId: null,
-          score: null,
-          notes: null,
-          dataSourceId: customer.dataSourceId,
-          appointmentAt: null,
-        }),
-      );
-    }
-    await this.storage.customers.countCall(tenantId, customers.map((c) => c.id));
-    return records;
   }
 }

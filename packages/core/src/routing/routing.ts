@@ -39,7 +39,7 @@ export type RoutingEvents = {
   'call.routed': (info: { tenantId: string; callId: string; destination: Destination; at: number }) => void;
   /** A call ended and its record was written. */
   cdr: (record: CallDetailRecord) => void;
-  /** A person started talking with a caller: the CRM's contact record is written from this. */
+  /** A person started talking with a caller (the caller's number normalised): the CRM's contact record is written from this. */
   'call.connected': (info: { tenantId: string; callId: string; agentNumber: string | null; callerNumber: string; customerPackageId: string | null; at: number }) => void;
   /** A voice file was recorded by phone (feature code); the media server holds it under `name`. */
   'voice.recorded': (info: { tenantId: string; extension: string; name: string; durationMs: number }) => void;
@@ -59,6 +59,8 @@ export class Routing {
   /** Executes the destinations the ACD lets calls go to (overflow, timeout, exit key). */
   readonly destinationHandler: DestinationHandler = (request) => this.continueWith(request.tenantId, request.callId, request.destination);
   private readonly tenants = new Map<string, Promise<TenantRouting>>();
+  /** Every DID number → its tenant, in memory: a call finds its DID without a query. Reloaded after any routing change. */
+  private didNumbers: Promise<Map<string, string>> | undefined;
   /** Callers' legs and the legs their sessions made, by call id. */
   private readonly sessions = new Map<string, CallSession>();
   private readonly unrouted = new Map<string, { event: CallIncomingEvent; answered: boolean }>();
@@ -107,6 +109,7 @@ export class Routing {
   /** After a routing object or setting changed: the next call reads the tenant's configuration again. */
   reload(tenantId: string): void {
     this.tenants.delete(tenantId);
+    this.didNumbers = undefined;
   }
 
   tenant(tenantId: string): Promise<TenantRouting> {
@@ -152,9 +155,16 @@ export class Routing {
 
   private async incoming(event: CallIncomingEvent): Promise<void> {
     if (event.from.kind === 'extension') return this.internal(event, event.from.extension);
-    const did = await this.options.storage.dids.findByNumber(event.dialed);
-    if (!did || !this.unrouted.delete(event.callId)) return;
-    const tenant = await this.prepare(did.tenantId);
+    this.didNumbers ??= this.options.storage.dids.numberIndex().catch((error: unknown) => {
+      this.didNumbers = undefined;
+      throw error;
+    });
+    const tenantId = (await this.didNumbers).get(didKey(event.dialed));
+    if (tenantId === undefined) return;
+    const tenant = await this.prepare(tenantId);
+    const found = tenant.didByNumber.get(didKey(event.dialed));
+    if (!found || !this.unrouted.delete(event.callId)) return;
+    const did = { id: found.id, config: found };
     const session = this.open(tenant, event, 'inbound');
     Object.assign(session.facts, { didId: did.id, didName: did.config.name, customerPackageId: did.config.customerPackageId });
     if (!did.config.enabled) {
@@ -290,7 +300,7 @@ export class Routing {
           tenantId: session.tenant.tenantId,
           callId: session.callId,
           agentNumber,
-          callerNumber: session.caller.originalNumber,
+          callerNumber: normalizeNumber(session.caller.originalNumber, session.tenant.country),
           customerPackageId: session.facts.customerPackageId,
           at: this.options.clock.now(),
         }),

@@ -1,4 +1,5 @@
 import type { Storage } from '../storage/storage.js';
+import { didKey } from '../storage/repositories/dids.js';
 import type { RoutingObjectRecord } from '../storage/repositories/routing-objects.js';
 import { RegionLookup } from './region-lookup.js';
 import type { RoutingConfig, Stored } from './routing-graph.js';
@@ -15,6 +16,8 @@ export class TenantRouting {
   readonly conditions: ReadonlyMap<string, RoutingConfig['conditions'][number]>;
   /** IVRs and ring groups by their internal number. */
   readonly byExtension: ReadonlyMap<string, { kind: 'ivr' | 'ring-group'; id: string }>;
+  /** DIDs by each of their numbers (digits only). */
+  readonly didByNumber: ReadonlyMap<string, RoutingConfig['dids'][number]>;
 
   constructor(
     readonly tenantId: string,
@@ -31,6 +34,7 @@ export class TenantRouting {
     for (const ivr of config.ivrs) if (ivr.extension) extensions.set(ivr.extension, { kind: 'ivr', id: ivr.id });
     for (const group of config.ringGroups) if (group.extension) extensions.set(group.extension, { kind: 'ring-group', id: group.id });
     this.byExtension = extensions;
+    this.didByNumber = new Map(config.dids.flatMap((did) => did.numbers.map((number) => [didKey(number), did] as const)));
   }
 
   get settings(): RoutingConfig['settings'] {

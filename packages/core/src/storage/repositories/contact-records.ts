@@ -77,6 +77,14 @@ export class ContactRecordRepository extends TenantScopedRepository<RecordRow> {
     return toRecord(await this.insertOne(tenantId, { ...rest, packageKey: packageId ?? '', qcRequired: false, qcResult: null, qcNotes: null, qcFirstAt: null, qcLastAt: null }));
   }
 
+  /** Many records of one tenant in batched statements (the connected-call recorder). */
+  async addMany(tenantId: string, records: readonly NewContactRecord[]): Promise<number> {
+    return this.insertMany(
+      tenantId,
+      records.map(({ packageId, ...rest }) => ({ ...rest, packageKey: packageId ?? '', qcRequired: false, qcResult: null, qcNotes: null, qcFirstAt: null, qcLastAt: null })),
+    );
+  }
+
   async query(tenantId: string, options: z.input<typeof querySchema> = {}): Promise<{ items: ContactRecord[]; nextCursor: string | null }> {
     const q = parseOrThrow(querySchema, options, 'contact history query');
     const rows = (await this.run(() => {

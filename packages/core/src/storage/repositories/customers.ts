@@ -134,6 +134,20 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     return this.withPhones(rows.map((row) => this.codec.fromRow(row)));
   }
 
+  /** The customers having any of these numbers, each with the number it matched: one query for a batch of calls. */
+  async findByPhones(tenantId: string, numbers: readonly string[]): Promise<Array<{ number: string; customerId: string; packageId: string | null; dataSourceId: string | null }>> {
+    if (numbers.length === 0) return [];
+    const rows = (await this.run(() =>
+      this.ctx
+        .db('customer_phones as p')
+        .join('customers as c', 'c.id', 'p.customer_id')
+        .where('p.tenant_id', tenantId)
+        .whereIn('p.number', [...numbers])
+        .select('p.number', 'c.id', 'c.package_key', 'c.data_source_id'),
+    )) as Array<{ number: string; id: string; package_key: string; data_source_id: string | null }>;
+    return rows.map((r) => ({ number: r.number, customerId: r.id, packageId: r.package_key === '' ? null : r.package_key, dataSourceId: r.data_source_id }));
+  }
+
   /** Which of these numbers some customer of another package already has (a "globally unique" package refuses them). */
   async phonesElsewhere(tenantId: string, packageId: string | null, numbers: readonly string[]): Promise<Array<{ number: string; customerId: string }>> {
     if (numbers.length === 0) return [];
@@ -193,10 +207,15 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     if (updated === 0) await this.getById(tenantId, id);
   }
 
-  /** One more call with these customers ("total number of calls"). */
-  async countCall(tenantId: string, ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.run(() => this.scoped(tenantId).whereIn('id', [...ids]).increment('total_calls', 1));
+  /** One more call with each customer named, as often as named ("total number of calls"). */
+  async countCalls(tenantId: string, ids: readonly string[]): Promise<void> {
+    const times = new Map<string, number>();
+    for (const id of ids) times.set(id, (times.get(id) ?? 0) + 1);
+    const byCount = new Map<number, string[]>();
+    for (const [id, n] of times) byCount.set(n, [...(byCount.get(n) ?? []), id]);
+    for (const [n, group] of byCount) {
+      for (let i = 0; i < group.length; i += 500) await this.run(() => this.scoped(tenantId).whereIn('id', group.slice(i, i + 500)).increment('total_calls', n));
+    }
   }
 
   /** Successfully submitted customers (§3.3.2): their latest submission's funnel stage scores above 0. */

@@ -36,6 +36,12 @@ export class DidRepository extends RoutingObjectRepository<typeof didSchema> {
     return row === undefined ? undefined : this.codec.fromRow(row);
   }
 
+  /** Every DID number with its tenant: the index routing keeps in memory so a call needs no query to find its DID. */
+  async numberIndex(): Promise<Map<string, string>> {
+    const rows = (await this.run(() => this.ctx.db('did_numbers').select('number', 'tenant_id'))) as Array<{ number: string; tenant_id: string }>;
+    return new Map(rows.map((r) => [r.number, r.tenant_id]));
+  }
+
   private withNumbers(config: DidConfig, save: (trx: Knex) => Promise<RoutingObjectRecord<DidConfig>>, tenantId: string): Promise<RoutingObjectRecord<DidConfig>> {
     const keys = [...new Set(config.numbers.map(didKey))];
     return this.run(

@@ -1,16 +1,17 @@
 /**
- * ACD decisions: the indexed agent pools (one per group and strategy, O(log n) a pick)
- * against the naive selector of Asterisk's app_queue, which walks every member of the
- * group on every call, checks whether the agent is available and keeps the best.
+ * ACD decisions: the indexed agent pools (one per group and strategy) against the naive
+ * selector of Asterisk's app_queue, which walks every member of the group on every call,
+ * checks whether the agent is available and keeps the best.
  *
  * A center of 1k, 10k and 100k checked-in agents in 500 groups; every agent is a member of
  * 3–5 groups with priority 1–3 (seeded), so a group has ~8, ~80 and ~800 members. 60% of
  * the agents are on a call at any time. One decision = a caller arrives in a random group,
- * the best agent is picked and reserved (out of the pools of all its groups: reservation is
- * atomic across groups), and the agent who has been busy longest finishes and is released
- * (back into all its groups, with the new idle-since and today's counts). Both selectors
- * see the same arrivals and must make the same decisions: a checksum of every pick over the
- * decisions both ran is compared, so the speed is for equal work.
+ * the best agent is picked and reserved (out of the pools of all its groups, through its
+ * handle: reservation is atomic across groups), and the agent who has been busy longest
+ * finishes and is released (back into all its groups, with the new idle-since and today's
+ * counts). Both selectors see the same arrivals and must make the same decisions: a
+ * checksum of every pick over the decisions both ran is compared, so the speed is for
+ * equal work.
  *
  * Figures are for longest-idle (the default strategy); fewest-calls is reported with the
  * `fewest_calls_` prefix and times 250k decisions per size instead of 1M. Throughput is
@@ -21,8 +22,14 @@
  * to separate the cost of choosing from the cost of keeping every group's index current:
  * a decision updates the pools of the 3–5 groups of the reserved agent and of the released
  * one, while the scan pays only for the one group the caller is in.
+ *
+ * `harness_only_*` is the ceiling of the whole-decision figure: the same decisions around a
+ * "selector" that costs nothing (it hands out any free agent, whatever the group, from a
+ * stack). It is not a selector — its decisions differ — only what simulating the center
+ * (marking agents busy, finishing calls, updating their counts) costs in this harness, which
+ * every selector pays on top of its own work.
  */
-import { createAgentPool, type AgentPool, type PoolMember } from '../src/acd/strategy/index.js';
+import { AgentRoster, createAgentPool, type AgentPool, type PoolMember } from '../src/acd/strategy/index.js';
 import { SeededRandom } from '../src/random/random.js';
 import { figure } from './figure.js';
 
@@ -35,7 +42,7 @@ const GROUPS = 500;
 const DECISIONS = { 'longest-idle': 1_000_000, 'fewest-calls': 250_000 } as const;
 const TIMED_ONE_BY_ONE = 100_000;
 /** Picks timed alone: the pools' picks take tens of ns, so they need many to time well; the scan's fewer. */
-const PICK_ONLY = { pools: 1_000_000, scan: 100_000 } as const;
+const PICK_ONLY = { pools: 1_000_000, scan: 100_000, harness: 1_000_000 } as const;
 const BUSY_SHARE = 0.6;
 
 type Strategy = 'longest-idle' | 'fewest-calls';
@@ -60,7 +67,6 @@ interface Agent {
 /** One copy of the center's state; each selector gets its own, built from the same seed. */
 interface Center {
   agents: Agent[];
-  byId: Map<string, Agent>;
   /** Per group, its members in page order (the position is the index). */
   groups: Array<Array<{ agent: Agent; membership: Membership }>>;
   /** Busy agents, longest busy first: a ring buffer holding every agent at most once. */
@@ -82,14 +88,14 @@ function buildCenter(agentCount: number): Center {
     while (chosen.size < count) chosen.add(random.int(0, GROUPS - 1));
     for (const group of chosen) {
       const members = groups[group]!;
-      const member: PoolMember = { agentId: agent.id, position: members.length, priority: random.int(1, 3) };
+      const member: PoolMember = { position: members.length, priority: random.int(1, 3) };
       const membership: Membership = { group, member, callsToday: random.int(0, 20), talkTimeTodayMs: random.int(0, 3_600_000) };
       agent.memberships.push(membership);
       members.push({ agent, membership });
     }
     agents.push(agent);
   }
-  const center: Center = { agents, byId: new Map(agents.map((a) => [a.id, a])), groups, busy: new Array<Agent>(agentCount), busyHead: 0, busyCount: 0, busyTarget: Math.round(agentCount * BUSY_SHARE), now: 0 };
+  const center: Center = { agents, groups, busy: new Array<Agent>(agentCount), busyHead: 0, busyCount: 0, busyTarget: Math.round(agentCount * BUSY_SHARE), now: 0 };
   for (const agent of random.shuffle(agents).slice(0, center.busyTarget)) {
     agent.busy = true;
     agent.callGroup = agent.memberships[0]!.group;
@@ -116,25 +122,44 @@ interface Selector {
   release(agent: Agent): void;
 }
 
-/** The indexed pools, wired as the engine wires them: one pool per group, reservation removes from all. */
+/**
+ * The indexed pools, wired as the engine wires them: one pool per group, one handle per
+ * agent from the center's roster; a reservation takes the agent out of all its pools
+ * through the handle, a release adds it to each of them with its new figures.
+ */
 function indexedSelector(center: Center, strategy: Strategy): Selector {
   const random = new SeededRandom(1);
   const pools: AgentPool[] = Array.from({ length: GROUPS }, (_, g) => createAgentPool(strategy, random.fork(`group-${g}`)));
+  // Beside the agents, not in them: the walk's agents stay exactly as they were.
+  const roster = new AgentRoster();
+  const handles = center.agents.map((agent) => roster.enrol(agent.id));
   const release = (agent: Agent) => {
+    const handle = handles[agent.index]!;
     for (const m of agent.memberships) {
-      pools[m.group]!.add(m.member, { availableSince: agent.availableSince, callsToday: m.callsToday, talkTimeTodayMs: m.talkTimeTodayMs });
+      pools[m.group]!.add(handle, m.member, { availableSince: agent.availableSince, callsToday: m.callsToday, talkTimeTodayMs: m.talkTimeTodayMs });
     }
   };
   for (const agent of center.agents) if (!agent.busy) release(agent);
   return {
     pick(group) {
-      const [agentId] = pools[group]!.pick();
-      return agentId === undefined ? undefined : center.byId.get(agentId);
+      // Handles were enrolled in the agents' order, so a handle's index is its agent's.
+      const handle = pools[group]!.pickOne();
+      return handle === undefined ? undefined : center.agents[handle.index];
     },
     reserve(agent) {
-      for (const m of agent.memberships) pools[m.group]!.remove(agent.id);
+      handles[agent.index]!.leaveAllPools();
     },
     release,
+  };
+}
+
+/** The ceiling: no selecting at all (see the header). Not for equal work: it ignores the group and the strategy. */
+function harnessOnlySelector(center: Center): Selector {
+  const free = center.agents.filter((agent) => !agent.busy);
+  return {
+    pick: () => free.pop(),
+    reserve() {},
+    release: (agent) => void free.push(agent),
   };
 }
 
@@ -175,7 +200,8 @@ function decide(center: Center, selector: Selector, group: number): number {
   }
   if (center.busyCount > center.busyTarget) {
     const done = shiftBusy(center);
-    const membership = done.memberships.find((m) => m.group === done.callGroup)!;
+    // The harness-only ceiling hands out agents of any group: their counts go to their first group.
+    const membership = done.memberships.find((m) => m.group === done.callGroup) ?? done.memberships[0]!;
     membership.callsToday++;
     membership.talkTimeTodayMs += 30_000 + (now % 240_000);
     done.busy = false;
@@ -196,7 +222,7 @@ interface Run {
 }
 
 function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof PICK_ONLY, decisions: number, checkedDecisions: number): Run {
-  const makeSelector = selectorKind === 'pools' ? indexedSelector : scanningSelector;
+  const makeSelector = { pools: indexedSelector, scan: scanningSelector, harness: harnessOnlySelector }[selectorKind];
   const pickOnly = PICK_ONLY[selectorKind];
   const center = buildCenter(agentCount);
   const selector = makeSelector(center, strategy);
@@ -239,22 +265,29 @@ const arrivals = Uint16Array.from({ length: DECISIONS['longest-idle'] + TIMED_ON
 for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
   const prefix = strategy === 'longest-idle' ? '' : 'fewest_calls_';
   const indexedPerS: number[] = [];
+  const pickOnlyPerS: number[] = [];
   for (const { agents, label, scanShare } of SIZES) {
     const decisions = DECISIONS[strategy];
     const scanDecisions = Math.round(decisions * scanShare);
     const indexed = run(agents, strategy, 'pools', decisions, scanDecisions);
     const scanning = run(agents, strategy, 'scan', scanDecisions, scanDecisions);
+    const harnessOnly = run(agents, strategy, 'harness', decisions, 0);
     if (indexed.checksum !== scanning.checksum) throw new Error(`${strategy} ${label}: the pools and the scan made different decisions`);
     console.error(`# ${strategy} ${label}: ${(indexed.unanswered * 100).toFixed(1)}% of callers found nobody free; the first ${scanDecisions} decisions equal the scan's`);
     indexedPerS.push(indexed.decisionsPerS);
+    pickOnlyPerS.push(indexed.pickOnlyPerS);
     figure('acd', `${prefix}decisions_per_s_${label}`, indexed.decisionsPerS, '1/s');
     figure('acd', `${prefix}p50_decision_us_${label}`, indexed.p50Us, 'us');
     figure('acd', `${prefix}p99_decision_us_${label}`, indexed.p99Us, 'us');
     figure('acd', `${prefix}baseline_decisions_per_s_${label}`, scanning.decisionsPerS, '1/s');
     figure('acd', `${prefix}baseline_p99_decision_us_${label}`, scanning.p99Us, 'us');
     figure('acd', `${prefix}speedup_vs_baseline_${label}`, indexed.decisionsPerS / scanning.decisionsPerS, 'x');
+    figure('acd', `${prefix}harness_only_speedup_vs_baseline_${label}`, harnessOnly.decisionsPerS / scanning.decisionsPerS, 'x');
+    figure('acd', `${prefix}pick_only_per_s_${label}`, indexed.pickOnlyPerS, '1/s');
+    figure('acd', `${prefix}baseline_pick_only_per_s_${label}`, scanning.pickOnlyPerS, '1/s');
     figure('acd', `${prefix}pick_only_speedup_vs_baseline_${label}`, indexed.pickOnlyPerS / scanning.pickOnlyPerS, 'x');
   }
-  // Mean decision time (the inverse of throughput) at 100k over 1k: how the cost grows with the center.
+  // Mean time (the inverse of throughput) at 100k over 1k: how the cost grows with the center.
   figure('acd', `${prefix}decision_time_growth_1k_to_100k`, indexedPerS[0]! / indexedPerS[2]!, 'x');
+  figure('acd', `${prefix}pick_only_time_growth_1k_to_100k`, pickOnlyPerS[0]! / pickOnlyPerS[2]!, 'x');
 }

@@ -5,7 +5,7 @@ export * from './model.js';
 export * from './records.js';
 export { SERVICE_LEVEL_MS, type EnqueueRequest } from './queue-calls.js';
 export { takeSnapshot, sortAgents, type AcdSnapshot, type GroupSnapshot, type AgentSnapshot, type AgentSortOrder } from './snapshot.js';
-export { createAgentPool, type AgentPool, type PoolMember, type MemberStats, type PickRequest } from './strategy/index.js';
+export { createAgentPool, AgentRoster, PoolAgent, type AgentPool, type PoolMember, type MemberStats, type PickRequest } from './strategy/index.js';
 export { nextMidnight, dayOf, monthOf } from './day-boundary.js';
 export { AgentDirectory, type AgentDirectoryOptions } from './agent-directory.js';
 export { hashPin, verifyPin } from './pin.js';

@@ -211,7 +211,7 @@ export class QueueCalls {
         entry.excluded.clear();
         agents = group.pool.pick({ afterPosition: entry.lastPosition });
       }
-      if (agents.length > 0) this.offer(entry, agents);
+      if (agents.length > 0) this.offer(entry, agents.map((agent) => agent.agentId));
     }
   }
 
@@ -259,8 +259,8 @@ export class QueueCalls {
       entry.timers.progressive = undefined;
       if (entry.phase !== 'ringing') return;
       const ringing = new Set([...entry.excluded, ...[...entry.offers.values()].map((o) => o.agent.agent.number)]);
-      const next = entry.group.pool.pick({ exclude: ringing, afterPosition: entry.lastPosition });
-      if (next.length > 0) this.ring(entry, next[0]!);
+      const next = entry.group.pool.pickOne({ exclude: ringing, afterPosition: entry.lastPosition });
+      if (next !== undefined) this.ring(entry, next.agentId);
       this.scheduleProgress(entry);
     });
   }

@@ -3,6 +3,7 @@ import type { MediaRef } from '../media/media-ref.js';
 import type { AgentState } from './agent-state.js';
 import type { Agent, AgentGroup, GroupMember } from './model.js';
 import type { AgentPool } from './strategy/agent-pool.js';
+import type { PoolAgent } from './strategy/pool-agent.js';
 
 /** Today's figures of one agent in one group (reset at the tenant's midnight). */
 export interface MemberDay {
@@ -31,6 +32,8 @@ export interface AgentRuntime {
   loggedInAt: number | null;
   /** By group number. */
   memberships: Map<string, Membership>;
+  /** The agent as its groups' pools know it: one handle for all of them, so a reservation leaves every pool at once. */
+  readonly poolAgent: PoolAgent;
   /** When the agent last became available for queue calls; longest idle counts from here. */
   availableSince: number;
   /** A pause or busy asked for during a call, applied when the call (and wrap-up) ends. */

@@ -14,7 +14,7 @@ import { QueueCalls } from './queue-calls.js';
 import type { AgentEventType, QueueLogEntry } from './records.js';
 import type { RecordsWriter } from './records-writer.js';
 import type { AgentBucket, AgentRuntime, GroupDay, GroupRuntime, Membership } from './runtime-types.js';
-import { createAgentPool } from './strategy/index.js';
+import { AgentRoster, createAgentPool } from './strategy/index.js';
 
 export interface TenantAcdDeps {
   tenantId: string;
@@ -55,6 +55,8 @@ export class TenantAcd {
   readonly agents = new Map<string, AgentRuntime>();
   readonly groups = new Map<string, GroupRuntime>();
   readonly calls: QueueCalls;
+  /** The agents as the groups' pools know them (one handle each): what makes a reservation leave every pool at once. */
+  readonly roster = new AgentRoster();
   private midnightTimer: ReturnType<Clock['setTimer']> | undefined;
   private dispatching = false;
   private readonly pendingDispatch = new Set<GroupRuntime>();
@@ -93,6 +95,7 @@ export class TenantAcd {
       loginVia: null,
       loggedInAt: null,
       memberships: new Map(),
+      poolAgent: this.roster.enrol(agent.number),
       availableSince: this.now,
       pending: undefined,
       wrapUpTimer: undefined,
@@ -143,7 +146,8 @@ export class TenantAcd {
         const agent = this.agents.get(member.agentNumber);
         if (agent) {
           if (member.kind === 'static' && agent.state.kind !== 'logged-out' && !existing.checkedIn) this.setCheckedIn(agent, existing, true, 'system', 'static member');
-          runtime.pool.remove(agent.agent.number);
+          // Its place may have changed: the pool forgets it and takes it again with the new one.
+          runtime.pool.remove(agent.poolAgent);
           this.refreshAvailability(agent);
         }
       } else {
@@ -175,7 +179,7 @@ export class TenantAcd {
     const agent = this.agents.get(agentNumber);
     if (!membership) return;
     if (agent && membership.checkedIn) this.setCheckedIn(agent, membership, false, 'system', 'removed from group');
-    group.pool.remove(agentNumber);
+    if (agent) group.pool.remove(agent.poolAgent);
     group.members.delete(agentNumber);
     agent?.memberships.delete(group.group.number);
   }
@@ -416,20 +420,26 @@ export class TenantAcd {
 
   /** Puts the agent in, or takes it out of, the pool of every group it belongs to. */
   refreshAvailability(runtime: AgentRuntime): void {
-    const free = runtime.agent.enabled && runtime.state.kind === 'idle' && !runtime.dnd;
+    const agent = runtime.poolAgent;
+    if (!(runtime.agent.enabled && runtime.state.kind === 'idle' && !runtime.dnd)) {
+      // Reserved, paused, DND, logged out…: out of every pool at once, no index touched.
+      agent.leaveAllPools();
+      return;
+    }
     const gained: GroupRuntime[] = [];
     for (const membership of runtime.memberships.values()) {
       const group = membership.group;
-      const wanted = free && membership.checkedIn && group.group.queue.enabled;
-      const present = group.pool.has(runtime.agent.number);
+      const wanted = membership.checkedIn && group.group.queue.enabled;
+      const present = group.pool.has(agent);
       if (wanted && !present) {
         group.pool.add(
-          { agentId: runtime.agent.number, position: membership.member.position, priority: membership.member.priority },
+          agent,
+          { position: membership.member.position, priority: membership.member.priority },
           { availableSince: runtime.availableSince, callsToday: membership.day.answered, talkTimeTodayMs: membership.day.talkMs },
         );
         gained.push(group);
       } else if (!wanted && present) {
-        group.pool.remove(runtime.agent.number);
+        group.pool.remove(agent);
       }
     }
     // Dispatch only once every pool is up to date: a dispatch reserves the agent, and that

@@ -1,15 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../random/random.js';
 import { ringStrategies, type RingStrategy } from '../model.js';
 import type { MemberStats, PickRequest, PoolMember } from './agent-pool.js';
-import { createAgentPool } from './index.js';
+import { TestAgents } from './test-pools.js';
 
 /**
- * Every pool against a reference that scans all members on every pick, as the naive
- * selector of app_queue does, written from the documented rules and nothing else.
+ * Pools that share agents, as the groups of a tenant do, against a reference that scans
+ * all members on every pick (as the naive selector of app_queue does), written from the
+ * documented rules and nothing else. Reserving an agent takes it out of every pool at
+ * once; the pools remove lazily, so this is where a stale entry would show.
  */
-type Entry = PoolMember & MemberStats;
+type Entry = PoolMember & MemberStats & { agentId: string };
 
 function byIdOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -49,13 +50,16 @@ function referencePick(strategy: RingStrategy, entries: Entry[], request: PickRe
 }
 
 type Step =
-  | { kind: 'add'; entry: Entry }
-  | { kind: 'remove'; agentId: string }
-  | { kind: 'pick'; exclude: string[]; afterPosition: number | undefined }
-  | { kind: 'reset-daily' };
+  | { kind: 'add'; pool: number; entry: Entry }
+  | { kind: 'remove'; pool: number; agentId: string }
+  | { kind: 'reserve'; agentId: string }
+  | { kind: 'pick'; pool: number; exclude: string[]; afterPosition: number | undefined }
+  | { kind: 'reset-daily'; pool: number };
 
-// Few ids, positions and stats, so that replacing entries, ties and shared positions happen often.
+const POOLS = 3;
+// Few ids, positions and stats, so that replacing entries, ties, shared positions and late adds happen often.
 const agentId = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h');
+const poolIndex = fc.integer({ min: 0, max: POOLS - 1 });
 const entry: fc.Arbitrary<Entry> = fc.record({
   agentId,
   position: fc.integer({ min: 0, max: 9 }),
@@ -65,67 +69,93 @@ const entry: fc.Arbitrary<Entry> = fc.record({
   talkTimeTodayMs: fc.integer({ min: 0, max: 3 }).map((s) => s * 1_000),
 });
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: entry.map((e) => ({ kind: 'add' as const, entry: e })) },
-  { weight: 2, arbitrary: agentId.map((id) => ({ kind: 'remove' as const, agentId: id })) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('add' as const), pool: poolIndex, entry }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pool: poolIndex, agentId }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reserve' as const), agentId }) },
   {
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant('pick' as const),
+      pool: poolIndex,
       exclude: fc.uniqueArray(agentId, { maxLength: 4 }),
       afterPosition: fc.option(fc.integer({ min: -1, max: 10 }), { nil: undefined }),
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ kind: 'reset-daily' as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset-daily' as const), pool: poolIndex }) },
 );
 
-function runAgainstReference(strategy: RingStrategy, steps: Step[], seed: number): void {
-  const pool = createAgentPool(strategy, new SeededRandom(seed));
-  const model = new Map<string, Entry>();
-  let roundRobinLast: number | undefined;
+/** The strategies of the three pools: two of the one under test, and one of another kind (lazy beside eager). */
+function strategiesWith(strategy: RingStrategy): RingStrategy[] {
+  return [strategy, strategy, strategy === 'random' || strategy === 'weighted-random' ? 'longest-idle' : 'random'];
+}
+
+function runAgainstReference(strategies: RingStrategy[], steps: Step[], seed: number): void {
+  const agents = new TestAgents();
+  const pools = strategies.map((strategy, i) => agents.pool(strategy, seed + i));
+  const models = strategies.map(() => new Map<string, Entry>());
+  const roundRobinLast: Array<number | undefined> = strategies.map(() => undefined);
   for (const s of steps) {
     switch (s.kind) {
       case 'add': {
         const { agentId: id, position, priority, ...stats } = s.entry;
-        pool.add({ agentId: id, position, priority }, stats);
-        model.set(id, { ...s.entry });
+        pools[s.pool]!.add({ agentId: id, position, priority }, stats);
+        models[s.pool]!.set(id, { ...s.entry });
         break;
       }
       case 'remove':
-        pool.remove(s.agentId);
-        model.delete(s.agentId);
+        pools[s.pool]!.remove(s.agentId);
+        models[s.pool]!.delete(s.agentId);
+        break;
+      case 'reserve':
+        agents.reserve(s.agentId);
+        for (const model of models) model.delete(s.agentId);
         break;
       case 'reset-daily':
-        pool.resetDaily();
-        for (const e of model.values()) Object.assign(e, { callsToday: 0, talkTimeTodayMs: 0 });
+        pools[s.pool]!.resetDaily();
+        for (const e of models[s.pool]!.values()) Object.assign(e, { callsToday: 0, talkTimeTodayMs: 0 });
         break;
       case 'pick': {
+        const strategy = strategies[s.pool]!;
         const request: PickRequest = { exclude: new Set(s.exclude), afterPosition: s.afterPosition };
-        const picked = pool.pick(request);
-        const entries = [...model.values()];
+        const picked = pools[s.pool]!.pick(request);
+        const entries = [...models[s.pool]!.values()];
         if (strategy === 'random' || strategy === 'weighted-random') {
           const candidates = referenceCandidates(strategy, entries, request).map((e) => e.agentId);
           if (candidates.length === 0) expect(picked).toEqual([]);
           else expect(candidates).toContain(picked[0]);
           expect(picked.length).toBe(Math.min(1, candidates.length));
         } else {
-          expect(picked).toEqual(referencePick(strategy, entries, request, roundRobinLast));
+          expect(picked).toEqual(referencePick(strategy, entries, request, roundRobinLast[s.pool]));
         }
-        if (strategy === 'round-robin' && picked.length > 0) roundRobinLast = model.get(picked[0] as string)?.position;
+        if (strategy === 'round-robin' && picked.length > 0) roundRobinLast[s.pool] = models[s.pool]!.get(picked[0] as string)?.position;
         break;
       }
     }
-    expect(pool.size).toBe(model.size);
+    pools.forEach((pool, i) => expect(pool.size).toBe(models[i]!.size));
   }
-  for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) expect(pool.has(id)).toBe(model.has(id));
+  for (const id of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h']) pools.forEach((pool, i) => expect(pool.has(id)).toBe(models[i]!.has(id)));
 }
 
-describe('every pool against a reference that scans all members', () => {
+describe('pools sharing agents against a reference that scans all members', () => {
   for (const strategy of ringStrategies) {
     it(strategy, () => {
       fc.assert(
-        fc.property(fc.array(step, { maxLength: 120, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (steps, seed) => runAgainstReference(strategy, steps, seed)),
+        fc.property(fc.array(step, { maxLength: 150, size: 'max' }), fc.integer({ min: 0, max: 2 ** 31 }), (steps, seed) =>
+          runAgainstReference(strategiesWith(strategy), steps, seed),
+        ),
         { numRuns: 100 },
       );
     });
   }
+
+  it('longest-idle and fewest-calls over long runs (sweeps, late entries, reuse of queue space)', () => {
+    for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
+      fc.assert(
+        fc.property(fc.array(step, { minLength: 600, maxLength: 1_500 }), fc.integer({ min: 0, max: 2 ** 31 }), (steps, seed) =>
+          runAgainstReference(strategiesWith(strategy), steps, seed),
+        ),
+        { numRuns: 15 },
+      );
+    }
+  });
 });

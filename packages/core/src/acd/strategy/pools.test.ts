@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../errors/errors.js';
-import { SeededRandom } from '../../random/random.js';
 import { ringStrategies, type RingStrategy } from '../model.js';
-import type { AgentPool, MemberStats } from './agent-pool.js';
-import { createAgentPool } from './index.js';
+import type { MemberStats } from './agent-pool.js';
+import { idle, testPool, type TestPool } from './test-pools.js';
 
-const idle: MemberStats = { availableSince: 0, callsToday: 0, talkTimeTodayMs: 0 };
-
-function pool(strategy: RingStrategy, seed = 1): AgentPool {
-  return createAgentPool(strategy, new SeededRandom(seed));
+function pool(strategy: RingStrategy, seed = 1): TestPool {
+  return testPool(strategy, seed);
 }
 
 /** Adds members given as [agentId, position, priority, stats?]. */
-function withMembers(strategy: RingStrategy, members: Array<[string, number, number, Partial<MemberStats>?]>): AgentPool {
+function withMembers(strategy: RingStrategy, members: Array<[string, number, number, Partial<MemberStats>?]>): TestPool {
   const p = pool(strategy);
   for (const [agentId, position, priority, stats] of members) p.add({ agentId, position, priority }, { ...idle, ...stats });
   return p;

@@ -22,14 +22,25 @@
  * decided by the agent id's code-unit order, so the order stays total and repeatable.
  * Round-robin and linear compare positions only, so after a tier change the walk goes on
  * from the same position in the new tier. Excluded members are skipped, never scanned
- * for: a pick costs O(log n + excluded).
+ * for: a pick costs O((1 + excluded) × log n) at most, plus the stale entries it drops.
+ *
+ * Indexes: longest idle keeps a queue per tier (a freed agent always has the newest
+ * availableSince, so it joins the back in O(1); late entries go to a small ordered set
+ * beside it); fewest calls, least talk time, sequential and ring progressively a heap per
+ * tier; round-robin, linear and ring all an ordered set (B+tree) in page order; random a
+ * bag per tier; weighted random a Fenwick tree. A reserved agent leaves every pool through
+ * its `PoolAgent` handle: one epoch write and a counter per pool; the queues, heaps and
+ * ordered sets drop its stale entries later (lazy removal), the random ones, whose single
+ * draw cannot skip one, at once.
  */
 import { ValidationError } from '../../errors/errors.js';
 import type { Random } from '../../random/random.js';
 import type { RingStrategy } from '../model.js';
 import type { AgentPool } from './agent-pool.js';
+import { LongestIdlePool } from './longest-idle-pool.js';
 import { RandomPool } from './random-pool.js';
 import { RankedPool } from './ranked-pool.js';
+import { RingAllPool } from './ring-all-pool.js';
 import { RotatingPool } from './rotating-pool.js';
 import { WeightedRandomPool } from './weighted-random-pool.js';
 
@@ -37,12 +48,14 @@ import { WeightedRandomPool } from './weighted-random-pool.js';
 export function createAgentPool(strategy: RingStrategy, random: Random): AgentPool {
   switch (strategy) {
     case 'longest-idle':
+      return new LongestIdlePool();
     case 'fewest-calls':
     case 'least-talk-time':
     case 'sequential':
     case 'ring-progressively':
-    case 'ring-all':
       return new RankedPool(strategy);
+    case 'ring-all':
+      return new RingAllPool();
     case 'round-robin':
     case 'linear':
       return new RotatingPool(strategy);

@@ -1,19 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { SeededRandom } from '../../random/random.js';
-import type { AgentPool, MemberStats } from './agent-pool.js';
-import { createAgentPool } from './index.js';
+import { idle, testPool, type TestPool } from './test-pools.js';
 import { weightOfPriority } from './weighted-random-pool.js';
 import { WeightTree } from './weight-tree.js';
 
-const idle: MemberStats = { availableSince: 0, callsToday: 0, talkTimeTodayMs: 0 };
-
-function randomPool(strategy: 'random' | 'weighted-random', seed: number, members: Array<[string, number]>): AgentPool {
-  const p = createAgentPool(strategy, new SeededRandom(seed));
+function randomPool(strategy: 'random' | 'weighted-random', seed: number, members: Array<[string, number]>): TestPool {
+  const p = testPool(strategy, seed);
   members.forEach(([agentId, priority], position) => p.add({ agentId, position, priority }, idle));
   return p;
 }
 
-function counts(p: AgentPool, draws: number, exclude?: ReadonlySet<string>): Map<string, number> {
+function counts(p: TestPool, draws: number, exclude?: ReadonlySet<string>): Map<string, number> {
   const seen = new Map<string, number>();
   let wrongLength = 0;
   for (let i = 0; i < draws; i++) {

@@ -1,56 +1,34 @@
-import { OrderedSet } from '../../collections/ordered-set.js';
-import type { PickRequest } from './agent-pool.js';
-import { IndexedPool } from './indexed-pool.js';
-import { compareMembers, exclusionOf, type PooledMember } from './pooled-member.js';
+import { CALLS, TALK } from './pool-agent.js';
+import { RankHeap } from './rank-heap.js';
+import { TieredPool } from './tiered-pool.js';
 
-/** The strategies that always ring the best member(s) of one order. */
-export type RankedStrategy = 'longest-idle' | 'fewest-calls' | 'least-talk-time' | 'sequential' | 'ring-progressively' | 'ring-all';
+/** The strategies that ring the best member of one order (longest idle has its own queues). */
+export type RankedStrategy = 'fewest-calls' | 'least-talk-time' | 'sequential' | 'ring-progressively';
 
-/** What each strategy ranks by inside a tier; ties go to the smaller position. */
-const rankOf: Record<RankedStrategy, (member: PooledMember) => number> = {
-  'longest-idle': (member) => member.availableSince,
-  'fewest-calls': (member) => member.callsToday,
-  'least-talk-time': (member) => member.talkTimeTodayMs,
-  sequential: () => 0,
-  'ring-progressively': () => 0,
-  'ring-all': () => 0,
+/** Where each strategy's rank is in an agent's figures; ties go to the smaller position. -1: by position alone. */
+const rankField: Record<RankedStrategy, number> = {
+  'fewest-calls': CALLS,
+  'least-talk-time': TALK,
+  sequential: -1,
+  'ring-progressively': -1,
 };
 
-/**
- * One ordered set per pool, keyed by (tier, rank, position, agent id): the best member is
- * the first one that is not excluded, so a pick walks past the excluded and nobody else.
- * Ring all takes the whole best tier instead, in position order.
- */
-export class RankedPool extends IndexedPool {
+/** One heap per tier (see `RankHeap`), keyed by (rank, position, agent id). */
+export class RankedPool extends TieredPool<RankHeap> {
   protected readonly ranksByDailyCounts: boolean;
-  private readonly order = new OrderedSet<PooledMember>(compareMembers);
-  private readonly rank: (member: PooledMember) => number;
+  private readonly rankField: number;
 
   constructor(readonly strategy: RankedStrategy) {
     super();
-    this.rank = rankOf[strategy];
-    this.ranksByDailyCounts = strategy === 'fewest-calls' || strategy === 'least-talk-time';
+    this.rankField = rankField[strategy];
+    this.ranksByDailyCounts = this.rankField >= 0;
   }
 
-  pick(request?: PickRequest): string[] {
-    const allowed = exclusionOf(request?.exclude);
-    const best = allowed === undefined ? this.order.first() : this.order.firstWhere(allowed);
-    if (best === undefined) return [];
-    if (this.strategy !== 'ring-all') return [best.agentId];
-    const ring: string[] = [];
-    for (const member of this.order.values((m) => compareMembers(m, best))) {
-      if (member.priority !== best.priority) break;
-      if (allowed === undefined || allowed(member)) ring.push(member.agentId);
-    }
-    return ring;
+  protected newTier(priority: number): RankHeap {
+    return new RankHeap(priority, this.roster!);
   }
 
-  protected index(member: PooledMember): void {
-    member.rank = this.rank(member);
-    this.order.add(member);
-  }
-
-  protected unindex(member: PooledMember): void {
-    this.order.delete(member);
+  protected rankAt(places: Float64Array, at: number): number {
+    return this.rankField < 0 ? 0 : places[at + this.rankField]!;
   }
 }

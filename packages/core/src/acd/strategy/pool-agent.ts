@@ -1,0 +1,166 @@
+import { ValidationError } from '../../errors/errors.js';
+
+/** What an agent's handle needs from a pool it is in. */
+export interface PoolMembership {
+  /** The agent left every pool (its epoch already moved on); `place` is its place in this pool (see `PoolAgent.at`). */
+  vacated(agent: PoolAgent, place: number): void;
+  /** The agent's epoch moved on while it stays in this pool: a lazy index files it again. */
+  refile(agent: PoolAgent, place: number): void;
+}
+
+/** The figures an agent has in one pool, packed in `PoolAgent.places` (one block of `PLACE` numbers per pool). */
+export const PLACE = 6;
+export const POSITION = 0;
+export const PRIORITY = 1;
+export const SINCE = 2;
+export const CALLS = 3;
+export const TALK = 4;
+/** Where an eager pool keeps the agent: its index in a tier's bag, or its slot in the weight tree. */
+export const SLOT = 5;
+
+/** Places an agent's block starts with: most agents are in a handful of groups; more moves the block (rare). */
+const FIRST_BLOCK = 4;
+
+/**
+ * The agents the pools of one tenant know, by dense integer index, and where everything a
+ * reservation or a release touches lives: flat arrays, not an object per agent and group.
+ *
+ * Its epoch table is what makes removal lazy and cheap: an index entry is (agent index,
+ * epoch), live while the agent's epoch is unchanged. Reserving an agent moves its epoch on —
+ * one write — and every entry it has in every pool goes stale at once; a pool drops a stale
+ * entry when it meets it, checking it against this table (8 bytes per agent, so it stays in
+ * cache) without touching the agent.
+ */
+export class AgentRoster {
+  /** By index. */
+  readonly agents: PoolAgent[] = [];
+  /**
+   * By agent index; read by the pools on every liveness check. A plain array of small
+   * integers (unboxed), never replaced, so the pools and their tiers hold it directly.
+   */
+  readonly epochs: number[] = [];
+  /**
+   * Every agent's places: agent `a`'s place `p` is the `PLACE` numbers from
+   * `(a.base + p) * PLACE`, and its pool is `placePools[a.base + p]`. Replaced when it grows.
+   */
+  places = new Float64Array(64 * FIRST_BLOCK * PLACE);
+  readonly placePools: Array<PoolMembership | undefined> = [];
+
+  /**
+   * Makes every entry of the agent stale. Epochs are int32 counters (so that V8 keeps them,
+   * and the copies the indexes make, unboxed) and wrap after 2^32 moves; a stale entry
+   * lives at most until the next sweep of its pool, long before that.
+   */
+  moveEpoch(index: number): void {
+    this.epochs[index] = (this.epochs[index]! + 1) | 0;
+  }
+
+  /** A handle for one agent; the engine creates one per agent runtime and passes it to every pool. */
+  enrol(agentId: string): PoolAgent {
+    if (typeof agentId !== 'string' || agentId === '') {
+      throw new ValidationError('Cannot pool an agent without an id', [{ path: 'agentId', message: 'a non-empty agent id' }]);
+    }
+    const index = this.agents.length;
+    this.epochs.push(0);
+    const agent = new PoolAgent(this, index, agentId, this.block(FIRST_BLOCK), FIRST_BLOCK);
+    this.agents.push(agent);
+    return agent;
+  }
+
+  /** A block of `capacity` places at the end (a block outgrown by its agent is not reused). */
+  block(capacity: number): number {
+    const base = this.placePools.length;
+    for (let i = 0; i < capacity; i++) this.placePools.push(undefined);
+    while (this.placePools.length * PLACE > this.places.length) this.places = grown(this.places);
+    return base;
+  }
+}
+
+function grown(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * An agent as every pool of its tenant sees it, shared by the pools of all its groups:
+ * which pools it is in and its figures there, kept in its roster's arrays (`base`).
+ */
+export class PoolAgent {
+  /** The agent is in `poolCount` pools: places 0 … poolCount - 1 of its block. */
+  poolCount = 0;
+
+  constructor(
+    readonly roster: AgentRoster,
+    readonly index: number,
+    readonly agentId: string,
+    /** Where the agent's block of places starts in the roster's arrays. */
+    public base: number,
+    private capacity: number,
+  ) {}
+
+  /** Where the figures of place `place` start in `roster.places`. */
+  at(place: number): number {
+    return (this.base + place) * PLACE;
+  }
+
+  /**
+   * The agent can take no call now (reserved, paused, DND, logged out…): it leaves every
+   * pool it is in, at once, before anything else runs. O(pools) counter updates; no index
+   * is touched but those that cannot skip a stale entry (the random ones).
+   */
+  leaveAllPools(): void {
+    const count = this.poolCount;
+    if (count === 0) return;
+    const roster = this.roster;
+    roster.moveEpoch(this.index);
+    const pools = roster.placePools;
+    // The places stay written (a release overwrites them), so leaving writes nothing but counters.
+    for (let place = 0; place < count; place++) pools[this.base + place]!.vacated(this, place);
+    this.poolCount = 0;
+  }
+
+  /** The agent's place in `pool`, or -1; agents are in a handful of groups, so a scan beats a map. */
+  placeIn(pool: PoolMembership): number {
+    const pools = this.roster.placePools;
+    for (let place = 0; place < this.poolCount; place++) if (pools[this.base + place] === pool) return place;
+    return -1;
+  }
+
+  /** The pool of place `place`. */
+  poolAt(place: number): PoolMembership {
+    return this.roster.placePools[this.base + place]!;
+  }
+
+  /** A new place after the others; returns it. */
+  takePlace(pool: PoolMembership): number {
+    if (this.poolCount === this.capacity) this.moveBlock();
+    const place = this.poolCount++;
+    this.roster.placePools[this.base + place] = pool;
+    return place;
+  }
+
+  /** Gives up a place: the last one moves into it. */
+  dropPlace(place: number): void {
+    const { roster, base } = this;
+    const last = --this.poolCount;
+    if (place !== last) {
+      roster.placePools[base + place] = roster.placePools[base + last];
+      roster.places.copyWithin((base + place) * PLACE, (base + last) * PLACE, (base + last + 1) * PLACE);
+    }
+    roster.placePools[base + last] = undefined;
+  }
+
+  /** The agent joined more groups than its block holds: a block twice as big at the end of the roster. */
+  private moveBlock(): void {
+    const roster = this.roster;
+    const base = roster.block(this.capacity * 2);
+    roster.places.copyWithin(base * PLACE, this.base * PLACE, (this.base + this.poolCount) * PLACE);
+    for (let place = 0; place < this.poolCount; place++) {
+      roster.placePools[base + place] = roster.placePools[this.base + place];
+      roster.placePools[this.base + place] = undefined;
+    }
+    this.base = base;
+    this.capacity *= 2;
+  }
+}

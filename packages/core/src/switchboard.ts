@@ -1,8 +1,11 @@
 import { Acd } from './acd/acd.js';
+import { Compliance } from './compliance/compliance.js';
 import { Routing } from './routing/routing.js';
 import { ConnectedCallRecorder } from './crm/connected-calls.js';
 import { ContactService } from './crm/contacts.js';
 import { CustomerService } from './crm/customers.js';
+import { CustomerImports } from './crm/import/customer-import.js';
+import { JobRunner } from './jobs/job-runner.js';
 import type { Clock } from './clock/clock.js';
 import type { DestinationHandler } from './destination/destination.js';
 import { SystemClock } from './clock/system-clock.js';
@@ -65,8 +68,12 @@ export interface Switchboard {
   readonly acd: Acd;
   /** Inbound routing: DIDs, incoming routes, IVRs, conditions, ring groups, broadcasts, the blacklist, CDRs. */
   readonly routing: Routing;
+  /** Do-not-call lists and the screening every outbound path makes (`compliance.mayCall`). */
+  readonly compliance: Compliance;
   /** Customers and what agents record about them. */
-  readonly crm: { customers: CustomerService; contacts: ContactService; connectedCalls: ConnectedCallRecorder };
+  /** Background jobs (imports and other long work) with their progress events. */
+  readonly jobs: JobRunner;
+  readonly crm: { customers: CustomerService; contacts: ContactService; imports: CustomerImports; connectedCalls: ConnectedCallRecorder };
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -124,7 +131,15 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   acd.start();
   const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
   inbound.start();
-  const crm = { customers: new CustomerService(storage, clock), contacts: new ContactService(storage), connectedCalls: new ConnectedCallRecorder(storage, logger) };
+  const compliance = new Compliance({ storage, logger });
+  const jobs = new JobRunner({ storage, clock, logger });
+  await jobs.start();
+  const crm = {
+    customers: new CustomerService(storage, clock),
+    contacts: new ContactService(storage),
+    imports: new CustomerImports({ storage, clock, jobs, screen: compliance.screen, logger }),
+    connectedCalls: new ConnectedCallRecorder(storage, logger),
+  };
   // Every conversation with a known customer leaves a contact record (manual §3.3.5).
   inbound.events.on('call.connected', (call) =>
     crm.connectedCalls.add({ tenantId: call.tenantId, callId: call.callId, agentNumber: call.agentNumber, callerNumber: call.callerNumber, packageId: call.customerPackageId }),
@@ -142,10 +157,14 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     events,
     acd,
     routing: inbound,
+    compliance,
     crm,
+    jobs,
     close() {
       closing ??= (async () => {
+        await jobs.close();
         await inbound.close();
+        compliance.close();
         await crm.connectedCalls.flush();
         await acd.close();
         adapter.events.off('event', forward);

@@ -10,11 +10,16 @@ import { acdCommandRoutes } from './routes/acd-commands.js';
 import { agentGroupRoutes } from './routes/agent-groups.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { customerRoutes } from './routes/customers.js';
+import { customerImportRoutes } from './routes/customer-imports.js';
+import { crmCatalogRoutes } from './routes/crm-catalog.js';
+import { jobRoutes } from './routes/jobs.js';
+import { dncRoutes } from './routes/dnc.js';
 import { routingRoutes } from './routes/routing.js';
 import { agentRoutes } from './routes/agents.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { mediaRoutes } from './routes/media.js';
+import { mediaFileRoutes } from './routes/media-files.js';
 import { simulatorRoutes } from './routes/simulator.js';
 import { simulatorTrafficRoutes } from './routes/simulator-traffic.js';
 import { tenantRoutes } from './routes/tenants.js';
@@ -65,7 +70,13 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   acdCommandRoutes(api, ctx);
   routingRoutes(api, ctx);
   callRecordRoutes(api, ctx);
+  // Before customerRoutes: `/customers/export` is not a customer id.
+  customerImportRoutes(api, ctx);
   customerRoutes(api, ctx);
+  crmCatalogRoutes(api, ctx);
+  jobRoutes(api, ctx);
+  dncRoutes(api, ctx);
+  mediaFileRoutes(api, ctx);
 
   const openapi = api.openapi(
     {

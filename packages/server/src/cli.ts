@@ -31,6 +31,8 @@ Options:
                       (${CONFIG_ENV.trunks})
   --sip-context <c>   dialplan context of calls from agents' phones
                       (${CONFIG_ENV.sipContext})                   default switchboard-inbound
+  --media-max-bytes <n> largest media file upload (${CONFIG_ENV.mediaMaxBytes})
+                                                                default 20971520 (20 MiB)
 
 Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword},
 ${CONFIG_ENV.eslPassword} (default ClueCon), ${CONFIG_ENV.ariPassword}.

@@ -55,6 +55,8 @@ export const serverConfigSchema = z.object({
     .pipe(z.array(z.string().regex(/^[A-Za-z0-9_.+-]+=\S+$/, 'name=dial-string, e.g. pstn=sofia/gateway/pstn/{number}'))),
   /** How long shutdown waits for requests in flight. */
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+  /** Largest media file (voice file, hold music) an upload may carry, in bytes. Default 20 MiB. */
+  mediaMaxBytes: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
 });
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
@@ -92,6 +94,7 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   sipDomain: 'SWITCHBOARD_SIP_DOMAIN',
   extensionDial: 'SWITCHBOARD_EXTENSION_DIAL',
   trunks: 'SWITCHBOARD_TRUNKS',
+  mediaMaxBytes: 'SWITCHBOARD_MEDIA_MAX_BYTES',
 };
 
 const FLAGS: Record<string, keyof ServerConfig> = {
@@ -113,6 +116,7 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   'sip-domain': 'sipDomain',
   'extension-dial': 'extensionDial',
   trunks: 'trunks',
+  'media-max-bytes': 'mediaMaxBytes',
 };
 
 /** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */

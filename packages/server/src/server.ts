@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createSwitchboard, type Switchboard } from '@switchboard/core';
+import { createSwitchboard, parseDatabaseUrl, type Switchboard } from '@switchboard/core';
 import { API_BASE, createApp, type CreateAppOptions } from './app.js';
 import { AuthService } from './auth/auth-service.js';
 import { checkMediaConfig, type ServerConfig } from './config.js';
@@ -48,7 +50,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     }
     if (config.demo) await seedDemo(switchboard, { traffic: config.clock === 'real' });
 
-    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext };
+    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext, mediaMaxBytes: config.mediaMaxBytes, importDir: importDirOf(config.db) };
     const app = createApp(ctx, { httpLogger: logger, ...options });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.port, config.host, () => resolve(s));
@@ -92,4 +94,10 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
 /** A database URL without its password, for logs. */
 function redact(db: string): string {
   return db.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+}
+
+/** Import uploads live beside a SQLite database file (they must outlive a restart), else in the temp folder. */
+function importDirOf(db: string): string {
+  const config = parseDatabaseUrl(db);
+  return config.client === 'sqlite' && config.filename !== ':memory:' ? join(dirname(config.filename), 'imports') : join(tmpdir(), 'switchboard-imports');
 }

@@ -3,4 +3,8 @@ export { validateCustomValues, type CustomValue, type ValidateOptions } from './
 export { CustomerService, customerInputSchema, maskNumber, type CustomerInput, type WriteOptions } from './customers.js';
 export * from './contact-model.js';
 export { ContactService } from './contacts.js';
+export * from './catalog.js';
+export * from './import/index.js';
+export * from './export/index.js';
 export { ConnectedCallRecorder, type ConnectedCall } from './connected-calls.js';
+export { readDictionaryCsv, type DictionaryFile } from './dictionary-csv.js';

@@ -26,10 +26,17 @@ export { RoutingObjectRepository, flatten, type RoutingObject, type RoutingObjec
 export { DidRepository, didKey } from './repositories/dids.js';
 export { RoutingSettingsRepository } from './repositories/routing-settings.js';
 export { BlacklistRepository, type BlacklistEntry, type BlacklistRecord, type BlacklistStatus } from './repositories/blacklist.js';
+export { DncRepository, type DncImportOptions, type DncImportResult } from './repositories/dnc.js';
 export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/cdrs.js';
+export { MediaFileRepository } from './repositories/media-files.js';
 export { CustomerPackageRepository, customerValueSql, type CustomerPackage } from './repositories/customer-packages.js';
 export { CustomFieldRepository, type CustomField } from './repositories/custom-fields.js';
 export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues } from './repositories/customers.js';
+export { LabelRepository } from './repositories/crm-labels.js';
+export { CrmSettingsRepository } from './repositories/crm-settings.js';
+export { DictionaryRepository, type DictionarySummary } from './repositories/dictionaries.js';
+export { PreDialRepository, type PreDialEntry } from './repositories/pre-dial.js';
+export { JobRepository, type JobListOptions, type NewJob } from './repositories/jobs.js';
 export { FunnelStageRepository, type FunnelStage } from './repositories/funnel-stages.js';
 export { CallResultRepository, type CallResult } from './repositories/call-results.js';
 export { ContactRecordRepository, type ContactRecord, type NewContactRecord } from './repositories/contact-records.js';

@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors/errors.js';
 import type { StorageDialect } from './config.js';
 import { withStorageErrors, type ConstraintMessages } from './db-errors.js';
 import type { Row, RowCodec } from './row-codec.js';
+import { bulkStatements } from './bulk-statements.js';
 
 /** What every repository is built from. `db` may be a transaction: a repository built on one runs inside it. */
 export interface RepositoryContext {
@@ -40,6 +41,7 @@ export async function insertInBatches(
   table: string,
   rows: Iterable<Row> | AsyncIterable<Row>,
 ): Promise<number> {
+  if (dialect === 'sqlite') return insertPrepared(db, table, rows);
   const maxParameters = MAX_PARAMETERS[dialect];
   const maxRows = MAX_ROWS[dialect];
   return db.transaction(async (trx) => {
@@ -61,6 +63,25 @@ export async function insertInBatches(
       chunk.push(row);
     }
     await flush();
+    return inserted;
+  });
+}
+
+/**
+ * SQLite: one prepared single-row INSERT per column set, run row by row inside the
+ * transaction — better-sqlite3 executes a prepared statement in microseconds, while a
+ * multi-row INSERT of hundreds of rows is compiled anew for each batch (the engine
+ * benchmark spent a third of its time there).
+ */
+async function insertPrepared(db: Knex, table: string, rows: Iterable<Row> | AsyncIterable<Row>): Promise<number> {
+  return db.transaction(async (trx) => {
+    const bulk = await bulkStatements(trx, 'sqlite');
+    let inserted = 0;
+    for await (const row of rows) {
+      const columns = Object.keys(row);
+      await bulk.insert(table, columns, [columns.map((column) => (row[column] ?? null) as string | number | boolean | null)]);
+      inserted++;
+    }
     return inserted;
   });
 }

@@ -14,10 +14,17 @@ import { AgentEventRepository } from './repositories/agent-events.js';
 import { AgentGroupRepository } from './repositories/agent-groups.js';
 import { AgentRepository } from './repositories/agents.js';
 import { BlacklistRepository } from './repositories/blacklist.js';
+import { DncRepository } from './repositories/dnc.js';
 import { CdrRepository } from './repositories/cdrs.js';
 import { CustomFieldRepository } from './repositories/custom-fields.js';
 import { CustomerPackageRepository } from './repositories/customer-packages.js';
 import { CustomerRepository } from './repositories/customers.js';
+import { LabelRepository } from './repositories/crm-labels.js';
+import { CrmSettingsRepository } from './repositories/crm-settings.js';
+import { DictionaryRepository } from './repositories/dictionaries.js';
+import { JobRepository } from './repositories/jobs.js';
+import { PreDialRepository } from './repositories/pre-dial.js';
+import { MediaFileRepository } from './repositories/media-files.js';
 import { CallResultRepository } from './repositories/call-results.js';
 import { ContactRecordRepository } from './repositories/contact-records.js';
 import { FunnelStageRepository } from './repositories/funnel-stages.js';
@@ -63,10 +70,18 @@ export interface StorageRepositories {
   readonly timeConditions: RoutingObjectRepository<typeof timeConditionSchema>;
   readonly routingSettings: RoutingSettingsRepository;
   readonly blacklist: BlacklistRepository;
+  readonly dnc: DncRepository;
   readonly cdrs: CdrRepository;
   readonly customerPackages: CustomerPackageRepository;
   readonly customFields: CustomFieldRepository;
   readonly customers: CustomerRepository;
+  readonly customerTags: LabelRepository;
+  readonly dataSources: LabelRepository;
+  readonly dictionaries: DictionaryRepository;
+  readonly preDial: PreDialRepository;
+  readonly crmSettings: CrmSettingsRepository;
+  readonly jobs: JobRepository;
+  readonly mediaFiles: MediaFileRepository;
   readonly funnelStages: FunnelStageRepository;
   readonly callResults: CallResultRepository;
   readonly contactRecords: ContactRecordRepository;
@@ -112,10 +127,18 @@ function createRepositories(ctx: RepositoryContext): StorageRepositories {
     timeConditions: new RoutingObjectRepository(ctx, 'time_conditions', 'Time condition', timeConditionSchema),
     routingSettings: new RoutingSettingsRepository(ctx),
     blacklist: new BlacklistRepository(ctx),
+    dnc: new DncRepository(ctx),
     cdrs: new CdrRepository(ctx),
     customerPackages: new CustomerPackageRepository(ctx),
     customFields: new CustomFieldRepository(ctx),
     customers: new CustomerRepository(ctx),
+    customerTags: new LabelRepository(ctx, 'customer_tags', 'Customer tag'),
+    dataSources: new LabelRepository(ctx, 'data_sources', 'Data source'),
+    dictionaries: new DictionaryRepository(ctx),
+    preDial: new PreDialRepository(ctx),
+    crmSettings: new CrmSettingsRepository(ctx),
+    jobs: new JobRepository(ctx),
+    mediaFiles: new MediaFileRepository(ctx),
     funnelStages: new FunnelStageRepository(ctx),
     callResults: new CallResultRepository(ctx),
     contactRecords: new ContactRecordRepository(ctx),

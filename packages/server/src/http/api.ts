@@ -42,6 +42,11 @@ export interface RouteSpec<P extends ZodType, Q extends ZodType, B extends ZodTy
   params?: P;
   query?: Q;
   body?: B;
+  /**
+   * A body that is not JSON, such as a file upload: described in the OpenAPI document under its
+   * content type (with `encoding` per part); the handler reads and checks the request itself.
+   */
+  upload?: { contentType: 'multipart/form-data'; schema: ZodType; encoding?: Record<string, { contentType: string }> };
   /** Success responses by status; each error status is described by the Problem schema. */
   responses: Record<number, { description: string; schema?: ZodType; contentType?: string }>;
   handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => Promise<RouteResult> | RouteResult;
@@ -134,6 +139,10 @@ export class Api {
       if (route.body) {
         operation['requestBody'] = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
       }
+      if (route.upload) {
+        const { contentType, schema, encoding } = route.upload;
+        operation['requestBody'] = { required: true, content: { [contentType]: { schema: jsonSchema(schema, 'input'), ...(encoding ? { encoding } : {}) } } };
+      }
       const responses: Record<string, unknown> = {};
       for (const [status, response] of Object.entries(route.responses)) {
         const type = response.contentType ?? 'application/json';
@@ -143,7 +152,7 @@ export class Api {
             ? { description: response.description, content: { [type]: { schema: { type: 'string' } } } }
             : { description: response.description };
       }
-      if (route.params || route.query || route.body) responses['400'] = problemResponse('Invalid request: the `errors` list names each bad field');
+      if (route.params || route.query || route.body || route.upload) responses['400'] = problemResponse('Invalid request: the `errors` list names each bad field');
       if (route.access !== 'public') responses['401'] = problemResponse('Missing, invalid or expired credentials');
       if (route.access === 'platform-admin') responses['403'] = problemResponse('Not a platform administrator');
       operation['responses'] = responses;

@@ -23,3 +23,21 @@ export async function streamDownload(res: Response, options: { filename: string;
     res.destroy(error instanceof Error ? error : new Error(String(error)));
   }
 }
+
+/**
+ * Sends bytes produced as they are read (a file decoded on the fly) to a response whose
+ * status and headers are set, respecting back-pressure. A failure after the first byte
+ * cuts the response short, so the client sees it failed rather than a silently shorter file.
+ */
+export async function streamBytes(res: Response, chunks: AsyncIterable<Uint8Array>, logger: Logger): Promise<void> {
+  try {
+    for await (const chunk of chunks) {
+      if (res.destroyed) return;
+      if (!res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', () => resolve()).once('close', () => resolve()));
+    }
+    res.end();
+  } catch (error) {
+    logger.error({ err: error }, 'download failed');
+    res.destroy(error instanceof Error ? error : new Error(String(error)));
+  }
+}

@@ -60,6 +60,23 @@ export function sendProblem(res: Response, body: Problem): void {
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
+/**
+ * A refusal whose HTTP status is not its code's (413 for an upload over the limit, 415 for a
+ * body of the wrong type): thrown by a handler, answered as problem+json with that status.
+ */
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: 413 | 415,
+    readonly detail: string,
+    readonly errors: FieldIssue[] = [],
+  ) {
+    super(detail);
+    this.name = 'HttpProblem';
+  }
+}
+
+const HTTP_PROBLEM_TITLES: Record<HttpProblem['status'], string> = { 413: 'Payload too large', 415: 'Unsupported media type' };
+
 /** Body-parser failures carry a `type` and a status of their own. */
 interface HttpParseError extends Error {
   type?: string;
@@ -75,6 +92,9 @@ export function errorMiddleware(log: (error: unknown, message: string) => void):
       const issues = error instanceof ValidationError ? error.issues : undefined;
       if (error.code === 'INTERNAL') log(error, 'internal error');
       return sendProblem(res, problem(error.code, error.message, instance, issues));
+    }
+    if (error instanceof HttpProblem) {
+      return sendProblem(res, { ...problem('VALIDATION', error.detail, instance, error.errors), status: error.status, title: HTTP_PROBLEM_TITLES[error.status] });
     }
     const parseError = error as HttpParseError;
     if (parseError?.type === 'entity.parse.failed') {

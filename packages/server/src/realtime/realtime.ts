@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Request } from 'express';
 import { WebSocket, WebSocketServer } from 'ws';
-import { isSwitchboardError, type AcdEvents } from '@switchboard/core';
+import { isSwitchboardError, publicJob, type AcdEvents, type Job, type JobEvents } from '@switchboard/core';
 import type { AppContext } from '../context.js';
 import { STATUS_OF } from '../http/problem.js';
 import { tenantOf } from '../routes/tenant-scope.js';
@@ -12,6 +12,8 @@ export const REALTIME_PROTOCOL = 'switchboard.v1';
 const BEARER_PROTOCOL = 'bearer.';
 
 const ACD_EVENTS = ['agent.state', 'agent.membership', 'agent.event', 'queue.log', 'queue.ended'] as const satisfies ReadonlyArray<keyof AcdEvents>;
+/** Background jobs (imports): each status change, and each batch committed. */
+const JOB_EVENTS = ['job.status', 'job.progress'] as const satisfies ReadonlyArray<keyof JobEvents>;
 
 export interface RealtimeOptions {
   /** The URL path of the socket, e.g. `/api/v1/realtime`. */
@@ -30,7 +32,8 @@ export interface Realtime {
 /**
  * The realtime WebSocket: after the same authentication as the REST API (`Authorization`
  * header, `?token=` or the `bearer.<token>` subprotocol), every ACD event of the caller's
- * tenant arrives as JSON `{type, data}`.
+ * tenant arrives as JSON `{type, data}`, and every change of the tenant's background jobs
+ * (`job.status`, `job.progress`).
  */
 export function attachRealtime(server: Server, ctx: AppContext, options: RealtimeOptions): Realtime {
   const wss = new WebSocketServer({
@@ -66,6 +69,14 @@ export function attachRealtime(server: Server, ctx: AppContext, options: Realtim
       };
       ctx.switchboard.acd.events.on(type, listener);
       unsubscribe.push(() => ctx.switchboard.acd.events.off(type, listener));
+    }
+    for (const type of JOB_EVENTS) {
+      const listener = (job: Job) => {
+        if (job.tenantId !== tenantId || ws.readyState !== WebSocket.OPEN) return;
+        ws.send(JSON.stringify({ type, data: publicJob(job) }));
+      };
+      ctx.switchboard.jobs.events.on(type, listener);
+      unsubscribe.push(() => ctx.switchboard.jobs.events.off(type, listener));
     }
     ws.on('pong', () => alive.set(ws, true));
     ws.on('error', (error) => ctx.logger.debug({ err: error }, 'realtime socket error'));

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { CustomValue } from '../../crm/custom-values.js';
 import { ConflictError } from '../../errors/errors.js';
+import type { StorageDialect } from '../config.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
 import { escapeLike } from './agents.js';
@@ -49,6 +50,7 @@ export interface CustomerSearch {
   funnelStage?: string;
   callResult?: string;
   tag?: string;
+  dataSourceId?: string;
   /** Only these customers. */
   ids?: readonly string[];
   /** Values of custom (or standard) fields that must match exactly: uses the package's indexes. */
@@ -158,33 +160,61 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   }
 
   async search(tenantId: string, search: CustomerSearch, dialect = this.ctx.dialect): Promise<{ items: Customer[]; total: number }> {
-    const build = () => {
-      const query = this.scoped(tenantId);
-      if (search.packageId !== undefined) query.where('package_key', search.packageId ?? '');
-      if (search.ids) query.whereIn('id', [...search.ids]);
-      if (search.taskId) query.where('task_id', search.taskId);
-      if (search.agentNumber) query.where('agent_number', search.agentNumber);
-      if (search.funnelStage) query.where('funnel_stage', search.funnelStage);
-      if (search.callResult) query.where('last_call_result', search.callResult);
-      if (search.tag) query.whereRaw("tags like ? escape '\\'", [`%"${escapeLike(search.tag)}"%`]);
-      for (const [field, value] of Object.entries(search.where ?? {})) query.whereRaw(`${customerValueSql(dialect, field)} = ?`, [value]);
-      const q = search.q?.trim().toLowerCase();
-      if (q) {
-        const like = `%${escapeLike(q)}%`;
-        const digits = q.replace(/[^0-9]/g, '');
-        query.where((w) => {
-          for (const column of ['name', 'email', 'area', 'address', 'notes']) w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
-          for (const field of search.globalSearchFields ?? []) w.orWhereRaw(`lower(${customerValueSql(dialect, field)}) like ? escape '\\'`, [like]);
-          if (digits.length >= 3) w.orWhereIn('id', this.ctx.db('customer_phones').where('tenant_id', tenantId).where('number', 'like', `%${digits}%`).select('customer_id'));
-        });
-      }
-      return query;
-    };
+    const build = () => this.filtered(tenantId, search, dialect);
     const [rows, count] = (await Promise.all([
       this.run(() => build().orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]).limit(search.limit ?? 100).offset(search.offset ?? 0)),
       this.run(() => build().count({ total: '*' }).first()),
     ])) as [Row[], { total: number | string } | undefined];
     return { items: await this.withPhones(rows.map((row) => this.codec.fromRow(row))), total: Number(count?.total ?? 0) };
+  }
+
+  /** How many customers an export of `search` covers: those created up to `until`. */
+  async countFor(tenantId: string, search: CustomerSearch, until: number): Promise<number> {
+    const row = (await this.run(() => this.filtered(tenantId, search, this.ctx.dialect).where('created_at', '<=', until).count({ total: '*' }).first())) as { total: number | string } | undefined;
+    return Number(row?.total ?? 0);
+  }
+
+  /**
+   * Every customer `search` finds that was created up to `until`, with their numbers, read
+   * by keyset (id order) a page at a time: what an export streams, whatever its size.
+   */
+  async *stream(tenantId: string, search: CustomerSearch, until: number, pageSize = 1_000): AsyncIterable<Customer> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = (await this.run(() => {
+        const query = this.filtered(tenantId, search, this.ctx.dialect).where('created_at', '<=', until).orderBy('id').limit(pageSize);
+        if (after !== undefined) query.where('id', '>', after);
+        return query;
+      })) as Row[];
+      if (rows.length === 0) return;
+      yield* await this.withPhones(rows.map((row) => this.codec.fromRow(row)));
+      if (rows.length < pageSize) return;
+      after = String(rows.at(-1)!['id']);
+    }
+  }
+
+  private filtered(tenantId: string, search: CustomerSearch, dialect: StorageDialect): Knex.QueryBuilder {
+    const query = this.scoped(tenantId);
+    if (search.packageId !== undefined) query.where('package_key', search.packageId ?? '');
+    if (search.ids) query.whereIn('id', [...search.ids]);
+    if (search.taskId) query.where('task_id', search.taskId);
+    if (search.agentNumber) query.where('agent_number', search.agentNumber);
+    if (search.funnelStage) query.where('funnel_stage', search.funnelStage);
+    if (search.callResult) query.where('last_call_result', search.callResult);
+    if (search.dataSourceId) query.where('data_source_id', search.dataSourceId);
+    if (search.tag) query.whereRaw("tags like ? escape '\\'", [`%"${escapeLike(search.tag)}"%`]);
+    for (const [field, value] of Object.entries(search.where ?? {})) query.whereRaw(`${customerValueSql(dialect, field)} = ?`, [value]);
+    const q = search.q?.trim().toLowerCase();
+    if (q) {
+      const like = `%${escapeLike(q)}%`;
+      const digits = q.replace(/[^0-9]/g, '');
+      query.where((w) => {
+        for (const column of ['name', 'email', 'area', 'address', 'notes']) w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
+        for (const field of search.globalSearchFields ?? []) w.orWhereRaw(`lower(${customerValueSql(dialect, field)}) like ? escape '\\'`, [like]);
+        if (digits.length >= 3) w.orWhereIn('id', this.ctx.db('customer_phones').where('tenant_id', tenantId).where('number', 'like', `%${digits}%`).select('customer_id'));
+      });
+    }
+    return query;
   }
 
   /** Allocation (§3.3.3): release to the pool, assign to a task, assign to an agent — all stamped with the time. */

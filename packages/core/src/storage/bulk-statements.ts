@@ -1,0 +1,128 @@
+import type { Knex } from 'knex';
+import type { StorageDialect } from './config.js';
+import { withStorageErrors } from './db-errors.js';
+
+type Value = string | number | boolean | null;
+
+/**
+ * The statements a bulk path (an import) runs inside one transaction, as cheaply as each
+ * dialect allows. On SQLite they go straight to better-sqlite3 on the transaction's own
+ * connection, as statements prepared once per connection and run row by row (no SQL
+ * compiled per call, no query builder: the same cost as a hand-written better-sqlite3
+ * loop). On PostgreSQL, where each statement is a round trip, rows travel in multi-row
+ * INSERTs of up to 30,000 bound values. Unique and foreign-key violations arrive as
+ * ConflictError / ValidationError, like every other storage error.
+ */
+export interface BulkStatements {
+  /** Inserts rows (values in `columns` order; booleans may be turned into 0/1 in place); `onConflictIgnore`: the conflict target whose duplicates are skipped. */
+  insert(table: string, columns: readonly string[], rows: readonly Value[][], onConflictIgnore?: readonly string[]): Promise<void>;
+  /** Runs a statement with `?` placeholders. */
+  run(sql: string, values: readonly Value[]): Promise<void>;
+  /** Rows of a query with `?` placeholders. */
+  all<T extends Record<string, unknown>>(sql: string, values: readonly Value[]): Promise<T[]>;
+}
+
+interface SqliteStatement {
+  run(...values: unknown[]): unknown;
+  all(...values: unknown[]): unknown[];
+}
+interface SqliteConnection {
+  prepare(sql: string): SqliteStatement;
+}
+
+const prepared = new WeakMap<object, Map<string, SqliteStatement>>();
+const MAX_PARAMETERS = 30_000;
+
+/** The bulk statements of a transaction (`trx` must be one: on SQLite its connection is used directly). */
+export async function bulkStatements(trx: Knex, dialect: StorageDialect): Promise<BulkStatements> {
+  if (dialect === 'sqlite') {
+    const connection = (await (trx.client as { acquireConnection(): Promise<SqliteConnection> }).acquireConnection()) as SqliteConnection;
+    let cache = prepared.get(connection);
+    if (!cache) prepared.set(connection, (cache = new Map()));
+    const statement = (sql: string): SqliteStatement => {
+      let found = cache.get(sql);
+      if (!found) {
+        found = connection.prepare(sql);
+        if (cache.size > 200) cache.clear();
+        cache.set(sql, found);
+      }
+      return found;
+    };
+    // better-sqlite3 binds no booleans: 0/1, as knex's client does. Rows are converted in place (no copy per row).
+    const bind = (values: readonly Value[]): Value[] => {
+      const out = values as Value[];
+      for (let i = 0; i < out.length; i++) if (typeof out[i] === 'boolean') out[i] = out[i] ? 1 : 0;
+      return out;
+    };
+    return {
+      async insert(table, columns, rows, onConflictIgnore) {
+        if (rows.length === 0) return;
+        const conflict = onConflictIgnore ? ` on conflict (${onConflictIgnore.join(',')}) do nothing` : '';
+        const insert = statement(`insert into ${table} (${columns.join(',')}) values (${columns.map(() => '?').join(',')})${conflict}`);
+        await withStorageErrors(async () => {
+          for (const row of rows) insert.run(bind(row));
+        });
+      },
+      async run(sql, values) {
+        await withStorageErrors(async () => statement(sql).run(bind([...values])));
+      },
+      async all<T extends Record<string, unknown>>(sql: string, values: readonly Value[]) {
+        return withStorageErrors(async () => statement(sql).all(bind([...values])) as T[]);
+      },
+    };
+  }
+  return {
+    async insert(table, columns, rows, onConflictIgnore) {
+      if (rows.length === 0) return;
+      const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+      const tuple = `(${columns.map(() => '?').join(',')})`;
+      const conflict = onConflictIgnore ? ` on conflict (${onConflictIgnore.join(',')}) do nothing` : '';
+      for (let i = 0; i < rows.length; i += perStatement) {
+        const chunk = rows.slice(i, i + perStatement);
+        const values: Value[] = [];
+        for (const row of chunk) for (const value of row) values.push(value);
+        const sql = `insert into ${table} (${columns.join(',')}) values ${Array.from({ length: chunk.length }, () => tuple).join(',')}${conflict}`;
+        await withStorageErrors(() => trx.raw(sql, values));
+      }
+    },
+    async run(sql, values) {
+      await withStorageErrors(() => trx.raw(sql, [...values]));
+    },
+    async all<T extends Record<string, unknown>>(sql: string, values: readonly Value[]) {
+      const result = (await withStorageErrors(() => trx.raw(sql, [...values]))) as { rows: T[] };
+      return result.rows;
+    },
+  };
+}
+
+const relaxed = new WeakMap<Knex, { count: number; previous: number }>();
+
+/**
+ * While a bulk path writes on SQLite, checkpoint the write-ahead log every `pages` pages
+ * (default 25,000 ≈ 100 MiB) instead of every 1,000: a checkpoint copies every page changed
+ * since the last one back into the database file, so with one every commit a batch of
+ * inserts into indexes with random keys (phone numbers) writes most index pages twice per
+ * batch. Returns what puts the previous setting back (and checkpoints what is left). The
+ * setting belongs to the connection, which on SQLite serves the whole process: other writes
+ * meanwhile checkpoint on the same schedule. Nested calls share one setting. No-op on PostgreSQL.
+ */
+export async function relaxCheckpoints(knex: Knex, dialect: StorageDialect, pages = 25_000): Promise<() => Promise<void>> {
+  if (dialect !== 'sqlite') return async () => {};
+  let state = relaxed.get(knex);
+  if (!state) {
+    const rows = (await knex.raw('pragma wal_autocheckpoint')) as Array<{ wal_autocheckpoint: number }>;
+    state = { count: 0, previous: Number(rows[0]?.wal_autocheckpoint ?? 1000) };
+    relaxed.set(knex, state);
+    await knex.raw(`pragma wal_autocheckpoint = ${Math.max(1, Math.floor(pages))}`);
+  }
+  state.count++;
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    if (--state.count > 0) return;
+    relaxed.delete(knex);
+    await knex.raw(`pragma wal_autocheckpoint = ${state.previous}`);
+    await knex.raw('pragma wal_checkpoint(passive)');
+  };
+}

@@ -1,5 +1,6 @@
 import type { Referrer } from '../routing/routing-graph.js';
 import type { StorageRepositories } from '../storage/storage.js';
+import { loadRoutingConfig } from '../routing/tenant-routing.js';
 import { fileMediaRefs } from './media-refs.js';
 
 /** A place that plays a media file: the routing graph's Referrer (kind, id, name, field) and the file's name. */
@@ -15,32 +16,22 @@ export interface MediaFileUse extends Referrer {
  * refusal reads like the routing objects' own (`ivr "Main" (prompts.0.media)`).
  */
 export async function mediaFileUses(storage: StorageRepositories, tenantId: string): Promise<MediaFileUse[]> {
-  const [dids, routes, ivrs, broadcasts, ringGroups, conditions, agentGroups, settings] = await Promise.all([
-    storage.dids.list(tenantId),
-    storage.incomingRoutes.list(tenantId),
-    storage.ivrMenus.list(tenantId),
-    storage.voiceBroadcasts.list(tenantId),
-    storage.ringGroups.list(tenantId),
-    storage.timeConditions.list(tenantId),
-    storage.agentGroups.listAll(tenantId),
-    storage.routingSettings.get(tenantId),
-  ]);
+  const config = await loadRoutingConfig(storage, tenantId);
   const uses: MediaFileUse[] = [];
   const collect = (kind: string, id: string, name: string, config: unknown) => {
     for (const ref of fileMediaRefs(config)) uses.push({ kind, id, name, field: ref.path, mediaName: ref.name });
   };
-  const objects: Array<[string, ReadonlyArray<{ id: string; name: string; config: unknown }>]> = [
-    ['did', dids],
-    ['route', routes],
-    ['ivr', ivrs],
-    ['voice-broadcast', broadcasts],
-    ['ring-group', ringGroups],
-    ['condition', conditions],
+  const objects: Array<[string, ReadonlyArray<{ id: string; name: string }>]> = [
+    ['did', config.dids],
+    ['route', config.routes],
+    ['ivr', config.ivrs],
+    ['voice-broadcast', config.broadcasts],
+    ['ring-group', config.ringGroups],
+    ['condition', config.conditions],
   ];
-  for (const [kind, records] of objects) for (const record of records) collect(kind, record.id, record.name, record.config);
-  // Members and leaders hold agent numbers, never media.
-  for (const { members: _members, leaders: _leaders, ...group } of agentGroups) collect('agent-group', group.number, group.name, group);
-  collect('settings', 'routing', 'routing settings', settings);
+  for (const [kind, records] of objects) for (const record of records) collect(kind, record.id, record.name, record);
+  for (const group of config.agentGroups) collect('agent-group', group.number, group.name, { queue: group.queue });
+  collect('settings', 'routing', 'routing settings', config.settings);
   return uses;
 }
 

@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/storage.js';
+import type { Storage, StorageRepositories } from '../storage/storage.js';
 import { didKey } from '../storage/repositories/dids.js';
 import type { RoutingObjectRecord } from '../storage/repositories/routing-objects.js';
 import { RegionLookup } from './region-lookup.js';
@@ -47,7 +47,7 @@ export class TenantRouting {
 }
 
 /** Reads a tenant's whole routing configuration: a constant number of queries, whatever its size. */
-export async function loadRoutingConfig(storage: Storage, tenantId: string): Promise<RoutingConfig> {
+export async function loadRoutingConfig(storage: StorageRepositories, tenantId: string): Promise<RoutingConfig> {
   const [dids, routes, ivrs, broadcasts, ringGroups, conditions, agentGroups, settings] = await Promise.all([
     storage.dids.list(tenantId),
     storage.incomingRoutes.list(tenantId),

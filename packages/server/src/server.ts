@@ -53,8 +53,11 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext, mediaMaxBytes: config.mediaMaxBytes, importDir: importDirOf(config.db) };
     const app = createApp(ctx, { httpLogger: logger, ...options });
     const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(config.port, config.host, () => resolve(s));
-      s.once('error', reject);
+      // Express 5 hands a listen failure to this callback (and not only to 'error').
+      const failed = (error: NodeJS.ErrnoException) =>
+        reject(error.code === 'EADDRINUSE' ? new Error(`Port ${config.port} on ${config.host} is already in use (another Switchboard running?)`, { cause: error }) : error);
+      const s = app.listen(config.port, config.host, (error?: Error) => (error ? failed(error) : resolve(s)));
+      s.once('error', failed);
     });
     const realtime = attachRealtime(server, ctx, { path: `${API_BASE}/realtime` });
     const { port } = server.address() as AddressInfo;

@@ -2,10 +2,9 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { ValidationError } from '@switchboard/core';
-import { HttpProblem } from './problem.js';
+import { collectFields, openMultipart } from './upload.js';
 
 export interface StoredUpload {
   fields: Record<string, string>;
@@ -25,29 +24,15 @@ export interface StoreUploadOptions {
   dir: string;
 }
 
-const FORM_OVERHEAD = 1024 * 1024;
-
 /**
  * Reads a `multipart/form-data` request with one file and a few text fields, streaming the
  * file to disk as it arrives (never holding it in memory): what an import of any size up to
  * the limit needs. Past `maxFileBytes` the request is refused with 413 and the partial file
- * removed; a Content-Length that already says too much is refused before anything is read.
+ * removed; the checks before the file are `openMultipart`'s.
  * Anything that fails removes the file too.
  */
 export async function storeUpload(req: Request, res: Response, options: StoreUploadOptions): Promise<StoredUpload> {
-  const tooLarge = () => new HttpProblem(413, `The file is larger than the limit of ${options.maxFileBytes} bytes`, [{ path: `body.${options.fileField}`, message: `more than ${options.maxFileBytes} bytes` }]);
-  if (!req.is('multipart/form-data')) throw new HttpProblem(415, `Send the file as multipart/form-data, not ${req.get('content-type') ?? 'no content type'}`);
-  const declared = Number(req.get('content-length'));
-  if (Number.isFinite(declared) && declared > options.maxFileBytes + FORM_OVERHEAD) {
-    res.set('Connection', 'close');
-    throw tooLarge();
-  }
-  let parser: busboy.Busboy;
-  try {
-    parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: options.maxFileBytes, fields: 20, fieldSize: 64 * 1024, parts: 21, headerPairs: 50 } });
-  } catch (error) {
-    throw new HttpProblem(415, `Not a readable multipart/form-data request: ${(error as Error).message}`);
-  }
+  const { parser, tooLarge } = openMultipart(req, res, { ...options, fieldSize: 64 * 1024 });
   await mkdir(options.dir, { recursive: true });
   const path = join(options.dir, `${randomUUID()}.upload`);
 
@@ -95,14 +80,7 @@ export async function storeUpload(req: Request, res: Response, options: StoreUpl
       );
       stream.pipe(out);
     });
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) malformed(`The field "${name}" is too long`, `body.${name}`);
-      else fields[name] = value;
-    });
-    parser.on('filesLimit', () => malformed('Send one file per request'));
-    parser.on('fieldsLimit', () => malformed('Too many fields'));
-    parser.on('partsLimit', () => malformed('Too many parts'));
-    parser.on('error', (error: Error) => malformed(`Malformed multipart/form-data body: ${error.message}`));
+    collectFields(req, parser, fields, malformed, fail);
     parser.on('close', () => {
       void (written ?? Promise.resolve()).then(() => {
         if (settled) return;
@@ -110,10 +88,6 @@ export async function storeUpload(req: Request, res: Response, options: StoreUpl
         settled = true;
         resolve({ fields, file });
       });
-    });
-    req.on('error', (error) => fail(error));
-    req.on('close', () => {
-      if (!req.complete) malformed('The upload was interrupted');
     });
     req.pipe(parser);
   });

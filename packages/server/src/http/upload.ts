@@ -25,13 +25,11 @@ export interface UploadOptions {
 const FORM_OVERHEAD = 1024 * 1024;
 
 /**
- * Reads a `multipart/form-data` request holding one file and a few text fields, streaming:
- * the file is collected only up to `maxFileBytes`, and the moment it goes past, the request
- * is refused with 413 and the rest of the body is discarded unread. A Content-Length that
- * already says too much is refused before anything is read. A body that is not multipart is
- * a 415; a malformed one, a second file, too many or too long fields, or no file a 400.
+ * What both upload readers do before the file: refuse a body that is not multipart (415) or
+ * whose Content-Length already says too much (413, before anything is read), and open the
+ * parser with the limits. Returns the parser and the 413 error to raise when the file runs over.
  */
-export async function readUpload(req: Request, res: Response, options: UploadOptions): Promise<Upload> {
+export function openMultipart(req: Request, res: Response, options: UploadOptions & { fieldSize: number }): { parser: busboy.Busboy; tooLarge: () => HttpProblem } {
   const tooLarge = () => new HttpProblem(413, `The file is larger than the limit of ${options.maxFileBytes} bytes`, [{ path: `body.${options.fileField}`, message: `more than ${options.maxFileBytes} bytes` }]);
   if (!req.is('multipart/form-data')) {
     throw new HttpProblem(415, `Send the file as multipart/form-data, not ${req.get('content-type') ?? 'no content type'}`);
@@ -42,16 +40,43 @@ export async function readUpload(req: Request, res: Response, options: UploadOpt
     res.set('Connection', 'close');
     throw tooLarge();
   }
-
-  let parser: busboy.Busboy;
   try {
-    parser = busboy({
+    const parser = busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: options.maxFileBytes, fields: 20, fieldSize: 16 * 1024, parts: 21, headerPairs: 50 },
+      limits: { files: 1, fileSize: options.maxFileBytes, fields: 20, fieldSize: options.fieldSize, parts: 21, headerPairs: 50 },
     });
+    return { parser, tooLarge };
   } catch (error) {
     throw new HttpProblem(415, `Not a readable multipart/form-data request: ${(error as Error).message}`);
   }
+}
+
+/** The text fields and the limits and failures every upload treats alike; the file is each reader's own. */
+export function collectFields(req: Request, parser: busboy.Busboy, fields: Record<string, string>, malformed: (message: string, path?: string) => void, fail: (error: Error) => void): void {
+  parser.on('field', (name, value, info) => {
+    if (info.valueTruncated) malformed(`The field "${name}" is too long`, `body.${name}`);
+    else fields[name] = value;
+  });
+  parser.on('filesLimit', () => malformed('Send one file per request'));
+  parser.on('fieldsLimit', () => malformed('Too many fields'));
+  parser.on('partsLimit', () => malformed('Too many parts'));
+  parser.on('error', (error: Error) => malformed(`Malformed multipart/form-data body: ${error.message}`));
+  req.on('error', (error) => fail(error));
+  // The client went away mid-upload: nothing more will come, and the parser would wait for ever.
+  req.on('close', () => {
+    if (!req.complete) malformed('The upload was interrupted');
+  });
+}
+
+/**
+ * Reads a `multipart/form-data` request holding one file and a few text fields, streaming:
+ * the file is collected only up to `maxFileBytes`, and the moment it goes past, the request
+ * is refused with 413 and the rest of the body is discarded unread. A Content-Length that
+ * already says too much is refused before anything is read. A body that is not multipart is
+ * a 415; a malformed one, a second file, too many or too long fields, or no file a 400.
+ */
+export async function readUpload(req: Request, res: Response, options: UploadOptions): Promise<Upload> {
+  const { parser, tooLarge } = openMultipart(req, res, { ...options, fieldSize: 16 * 1024 });
 
   return new Promise<Upload>((resolve, reject) => {
     const fields: Record<string, string> = {};
@@ -84,24 +109,12 @@ export async function readUpload(req: Request, res: Response, options: UploadOpt
         if (!stream.truncated) file = { filename: info.filename ?? '', bytes: Buffer.concat(chunks, size) };
       });
     });
-    parser.on('field', (name, value, info) => {
-      if (info.valueTruncated) malformed(`The field "${name}" is too long`, `body.${name}`);
-      else fields[name] = value;
-    });
-    parser.on('filesLimit', () => malformed('Send one file per request'));
-    parser.on('fieldsLimit', () => malformed('Too many fields'));
-    parser.on('partsLimit', () => malformed('Too many parts'));
-    parser.on('error', (error: Error) => malformed(`Malformed multipart/form-data body: ${error.message}`));
+    collectFields(req, parser, fields, malformed, fail);
     parser.on('close', () => {
       if (settled) return;
       if (!file) return malformed(`No file: send it in the form field "${options.fileField}"`, `body.${options.fileField}`);
       settled = true;
       resolve({ fields, file });
-    });
-    req.on('error', (error) => fail(error));
-    // The client went away mid-upload: nothing more will come, and the parser would wait for ever.
-    req.on('close', () => {
-      if (!req.complete) malformed('The upload was interrupted');
     });
     req.pipe(parser);
   });

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.js';
+import { groupBy } from '../collections/group-by.js';
 import { BatchWriter } from '../storage/batch-writer.js';
 import type { NewContactRecord } from '../storage/repositories/contact-records.js';
 import type { Storage } from '../storage/storage.js';
@@ -41,9 +42,7 @@ export class ConnectedCallRecorder {
   }
 
   private async record(calls: ConnectedCall[]): Promise<void> {
-    const byTenant = new Map<string, ConnectedCall[]>();
-    for (const call of calls) byTenant.set(call.tenantId, [...(byTenant.get(call.tenantId) ?? []), call]);
-    for (const [tenantId, tenantCalls] of byTenant) {
+    for (const [tenantId, tenantCalls] of groupBy(calls, (call) => call.tenantId)) {
       const matches = await this.storage.customers.findByPhones(tenantId, [...new Set(tenantCalls.map((c) => c.callerNumber))]);
       const records: NewContactRecord[] = [];
       const counted: string[] = [];

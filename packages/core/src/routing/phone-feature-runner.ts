@@ -38,6 +38,8 @@ export interface PhoneFeatureDeps {
  */
 export class PhoneFeatures {
   private readonly parked = new Map<string, Parked>();
+  /** Parked calls' slot keys by call id: every hang-up asks, so it is a lookup, not a scan of the lots. */
+  private readonly slotOfCall = new Map<CallId, string>();
   /** Legs joined by a retrieve or a park ring-back: when one ends, the other is hung up. */
   private readonly pairs = new Map<CallId, CallId>();
 
@@ -84,11 +86,8 @@ export class PhoneFeatures {
 
   /** A leg ended: a parked call frees its slot; a joined pair loses its other half too. */
   onHangup(callId: CallId): void {
-    for (const [key, parked] of this.parked) {
-      if (parked.callId !== callId) continue;
-      this.deps.clock.clearTimer(parked.timer);
-      this.parked.delete(key);
-    }
+    const key = this.slotOfCall.get(callId);
+    if (key !== undefined) this.unpark(key);
     const other = this.pairs.get(callId);
     if (other === undefined) return;
     this.pairs.delete(callId);
@@ -122,14 +121,14 @@ export class PhoneFeatures {
     await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
     const timer = this.deps.clock.setTimer(tenant.settings.parkTimeoutSec * 1000, () => void this.ringBack(tenant, slot));
     this.parked.set(`${tenant.tenantId}:${slot}`, { tenantId: tenant.tenantId, slot, callId: customer, parkedBy: extension, timer });
+    this.slotOfCall.set(customer, `${tenant.tenantId}:${slot}`);
     await this.say(callId, [digits(slot)]);
   }
 
   private async retrieve(tenantId: string, callId: CallId, slot: string): Promise<boolean> {
     const parked = this.parked.get(`${tenantId}:${slot}`);
     if (!parked) return false;
-    this.parked.delete(`${tenantId}:${slot}`);
-    this.deps.clock.clearTimer(parked.timer);
+    this.unpark(`${tenantId}:${slot}`);
     await this.deps.media.answer(callId);
     await this.join(parked.callId, callId);
     return true;
@@ -139,7 +138,7 @@ export class PhoneFeatures {
   private async ringBack(tenant: TenantRouting, slot: string): Promise<void> {
     const parked = this.parked.get(`${tenant.tenantId}:${slot}`);
     if (!parked) return;
-    this.parked.delete(`${tenant.tenantId}:${slot}`);
+    this.unpark(`${tenant.tenantId}:${slot}`);
     const { media } = this.deps;
     try {
       const legId = this.deps.newId();
@@ -150,6 +149,14 @@ export class PhoneFeatures {
       this.deps.logger.warn({ err: error, slot }, 'could not ring back a parked call');
     }
     await media.hangup(parked.callId, 'NO_ANSWER').catch(() => undefined);
+  }
+
+  private unpark(key: string): void {
+    const parked = this.parked.get(key);
+    if (!parked) return;
+    this.deps.clock.clearTimer(parked.timer);
+    this.parked.delete(key);
+    this.slotOfCall.delete(parked.callId);
   }
 
   private async join(customer: CallId, legId: CallId): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CustomValue } from '../../crm/custom-values.js';
+import { groupBy } from '../../collections/group-by.js';
 import { ConflictError } from '../../errors/errors.js';
 import type { StorageDialect } from '../config.js';
 import { TenantScopedRepository } from '../repository.js';
@@ -241,9 +242,8 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   async countCalls(tenantId: string, ids: readonly string[]): Promise<void> {
     const times = new Map<string, number>();
     for (const id of ids) times.set(id, (times.get(id) ?? 0) + 1);
-    const byCount = new Map<number, string[]>();
-    for (const [id, n] of times) byCount.set(n, [...(byCount.get(n) ?? []), id]);
-    for (const [n, group] of byCount) {
+    for (const [n, entries] of groupBy(times, ([, count]) => count)) {
+      const group = entries.map(([id]) => id);
       for (let i = 0; i < group.length; i += 500) await this.run(() => this.scoped(tenantId).whereIn('id', group.slice(i, i + 500)).increment('total_calls', n));
     }
   }
@@ -282,9 +282,8 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
       customer_id: string;
       number: string;
     }>;
-    const byCustomer = new Map<string, string[]>();
-    for (const p of phones) byCustomer.set(p.customer_id, [...(byCustomer.get(p.customer_id) ?? []), p.number]);
-    return rows.map(({ packageKey, ...row }) => ({ ...row, packageId: packageKey === '' ? null : packageKey, phones: byCustomer.get(row.id) ?? [] }));
+    const byCustomer = groupBy(phones, (p) => p.customer_id);
+    return rows.map(({ packageKey, ...row }) => ({ ...row, packageId: packageKey === '' ? null : packageKey, phones: (byCustomer.get(row.id) ?? []).map((p) => p.number) }));
   }
 
   private transaction<T>(fn: (trx: Knex) => Promise<T>): Promise<T> {

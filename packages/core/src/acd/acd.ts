@@ -247,10 +247,16 @@ export class Acd {
     return tenant ? [...tenant.agents.values()].filter((a) => a.agent.department === department).map((a) => a.agent.number) : [];
   }
 
-  /** The agent parks its queue caller: the queue lets the caller go (BLINDTRANSFER to `park:<slot>`) without hanging up. */
-  async releaseForPark(tenantId: string, agentNumber: string, slot: string): Promise<void> {
+  /**
+   * The agent parks or blind-transfers its queue caller: the queue lets the caller go
+   * (BLINDTRANSFER to `target`: `park:<slot>`, a number) without hanging up; true when
+   * the agent had a connected queue call.
+   */
+  async releaseConnected(tenantId: string, agentNumber: string, target: string): Promise<boolean> {
     const tenant = await this.tenant(tenantId);
-    if (tenant.agents.get(agentNumber)?.call?.entry?.phase === 'connected') tenant.calls.releaseConnected(agentNumber, `park:${slot}`);
+    if (tenant.agents.get(agentNumber)?.call?.entry?.phase !== 'connected') return false;
+    tenant.calls.releaseConnected(agentNumber, target);
+    return true;
   }
 
   /** The one loaded tenant with this agent number (an extension dialling in), if exactly one has it. */

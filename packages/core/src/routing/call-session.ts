@@ -60,6 +60,8 @@ export class CallSession {
   private readonly playbacks = new Map<string, (reason: string) => void>();
   private readonly legs = new Map<string, { answered: boolean; waiter?: (outcome: LegOutcome) => void; bridged: boolean }>();
   private readonly dtmfListeners = new Set<(digit: string) => void>();
+  /** Routing put the caller on hold while a transfer rings: taken off hold when someone answers. */
+  private heldForTransfer = false;
 
   constructor(
     readonly deps: SessionDeps,
@@ -202,14 +204,15 @@ export class CallSession {
     return this.over ? Promise.resolve() : new Promise((resolve) => this.endedWaiters.push(resolve));
   }
 
-  /** Originates a leg routed to this session; resolves with its id. */
-  async originate(to: Endpoint, timeoutMs: number): Promise<string> {
+  /** Originates a leg routed to this session; resolves with its id. `namePrefix` marks the caller's name on this leg only. */
+  async originate(to: Endpoint, timeoutMs: number, namePrefix = ''): Promise<string> {
     const legId = this.deps.newId();
     this.legs.set(legId, { answered: false, bridged: false });
     this.deps.claimLeg(legId, this);
     this.facts.ringing = true;
+    const name = namePrefix + this.caller.name;
     try {
-      await this.deps.media.originate({ callId: legId, to, timeoutMs, callerId: { number: this.caller.number, ...(this.caller.name ? { name: this.caller.name } : {}) }, variables: { switchboard_caller_call_id: this.callId } });
+      await this.deps.media.originate({ callId: legId, to, timeoutMs, callerId: { number: this.caller.number, ...(name ? { name } : {}) }, variables: { switchboard_caller_call_id: this.callId } });
     } catch (error) {
       this.legs.delete(legId);
       this.deps.releaseLeg(legId);
@@ -237,10 +240,12 @@ export class CallSession {
     const leg = this.legs.get(legId);
     if (!leg || this.over) return;
     await this.answer();
+    await this.takeOffTransferHold();
     await this.deps.media.bridge(this.callId, legId);
     leg.bridged = true;
     this.facts.ringing = false;
-    this.facts.talkStartedAt = this.deps.clock.now();
+    // A transferred caller's talk time runs from the first person who took the call.
+    this.facts.talkStartedAt ??= this.deps.clock.now();
     this.facts.calledNumber = number;
     this.deps.talking(this, this.deps.acd.hasAgent(this.tenant.tenantId, number) ? number : null);
   }
@@ -257,13 +262,59 @@ export class CallSession {
     waiter?.({ kind: 'picked-up', legId: pickerLegId, number });
   }
 
-  /** The person talking with the caller parks them: the caller stays up, no longer tied to that person's leg. */
-  releaseForPark(legId: string, customerCallId: string, slot: string): void {
+  /** The person talking with the caller lets go (park, blind transfer): the caller stays up, no longer tied to that person's leg. */
+  release(legId: string, customerCallId: string, target: string): void {
     const leg = this.legs.get(legId);
     if (leg) leg.bridged = false;
     if (customerCallId === this.callId) {
       this.facts.transferType = 'blind';
-      this.facts.transferredTo = `park:${slot}`;
+      this.facts.transferredTo = target;
+    }
+  }
+
+  /**
+   * The rest of a blind transfer (§3.15.1 "Dial"), once the caller was let go and put on
+   * hold: a person (agent, extension, outside number) rings for the transfer timeout; a
+   * queue, IVR or any other destination runs as it would for a new call. Nobody answered:
+   * the call comes back to the phone that transferred it, its name marked with the prefix
+   * (when the tenant wants that), else it goes where unreachable calls go.
+   */
+  async transfer(to: Destination, from: { endpoint: Endpoint; number: string }): Promise<void> {
+    this.heldForTransfer = true;
+    const settings = this.tenant.settings.blindTransfer;
+    const person = this.personEndpoint(to);
+    if (!person) {
+      // A queue or an IVR plays its own media to the caller.
+      await this.takeOffTransferHold();
+      return this.run(to);
+    }
+    if (await ringOne(this, person.endpoint, person.number, settings.ringTimeoutSec * 1000)) {
+      if (person.agentNumber) this.facts.agentNumber = person.agentNumber;
+      return;
+    }
+    if (this.over) return;
+    if (settings.callBackWhenNotConnected && (await ringOne(this, from.endpoint, from.number, this.tenant.settings.extensionRingTimeoutSec * 1000, settings.callBackNamePrefix))) return;
+    if (this.over) return;
+    await this.takeOffTransferHold();
+    await this.run(this.tenant.settings.unreachableDestination ?? HANG_UP);
+  }
+
+  private async takeOffTransferHold(): Promise<void> {
+    if (!this.heldForTransfer) return;
+    this.heldForTransfer = false;
+    await this.deps.media.unhold(this.callId).catch(() => undefined);
+  }
+
+  private personEndpoint(to: Destination): { endpoint: Endpoint; number: string; agentNumber?: string } | undefined {
+    switch (to.kind) {
+      case 'agent':
+        return { endpoint: this.deps.acd.endpointOf(this.tenant.tenantId, to.agentNumber), number: to.agentNumber, agentNumber: to.agentNumber };
+      case 'extension':
+        return { endpoint: { kind: 'extension', extension: to.extension }, number: to.extension };
+      case 'external':
+        return { endpoint: { kind: 'external', number: to.number }, number: to.number };
+      default:
+        return undefined;
     }
   }
 

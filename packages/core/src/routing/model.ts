@@ -248,6 +248,19 @@ export const featureCodesSchema = z
   });
 export type FeatureCodes = z.infer<typeof featureCodesSchema>;
 
+/**
+ * A blind transfer hands the caller to another party without consulting it. The manual's
+ * three dial settings: the ring timeout of the new party; whether an unanswered transfer
+ * comes back to the phone that transferred it; and the caller-name prefix that phone shows,
+ * so its user knows the call is one they transferred and not a new caller.
+ */
+export const blindTransferSettingsSchema = z.object({
+  ringTimeoutSec: z.number().int().min(5).max(600).default(30),
+  callBackWhenNotConnected: z.boolean().default(true),
+  callBackNamePrefix: z.string().max(32).default('Returned: '),
+});
+export type BlindTransferSettings = z.infer<typeof blindTransferSettingsSchema>;
+
 export const routingSettingsSchema = z.object({
   blacklistTreatment: blacklistTreatmentSchema.default({ kind: 'hangup' }),
   /** Dates (YYYY-MM-DD, tenant time zone) that CDRs flag as holidays. */
@@ -267,6 +280,8 @@ export const routingSettingsSchema = z.object({
   displayNumberRotationDays: z.number().int().min(0).max(365).default(1),
   /** A parked call nobody retrieved rings the phone that parked it after this long. */
   parkTimeoutSec: z.number().int().min(10).max(3_600).default(120),
+  /** Blind transfers (§3.15.1 "Dial"): how long the new party rings, and what happens when nobody takes the call. */
+  blindTransfer: blindTransferSettingsSchema.default(blindTransferSettingsSchema.parse({})),
 });
 export type RoutingSettings = z.infer<typeof routingSettingsSchema>;
 export type RoutingSettingsInput = z.input<typeof routingSettingsSchema>;

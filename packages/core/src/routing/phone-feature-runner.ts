@@ -113,8 +113,8 @@ export class PhoneFeatures {
     const customer = talking.otherCallId;
     // Whoever owns the conversation lets go of it without hanging the customer up.
     const session = this.deps.sessionOfLeg(talking.legId) ?? this.deps.sessionOfLeg(customer);
-    if (session) session.releaseForPark(talking.legId, customer, slot);
-    else await acd.releaseForPark(tenant.tenantId, extension, slot);
+    if (session) session.release(talking.legId, customer, `park:${slot}`);
+    else await acd.releaseConnected(tenant.tenantId, extension, `park:${slot}`);
     await media.unbridge(customer).catch(() => undefined);
     const music = tenant.settings.defaultHoldMusic;
     await media.hold(customer, music ? { music } : {});

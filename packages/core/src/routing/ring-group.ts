@@ -58,11 +58,11 @@ export function endpointOf(session: CallSession, member: string): Endpoint {
 }
 
 /** Rings one party for up to `timeoutMs`; true when it answered and is now talking with the caller. */
-export async function ringOne(session: CallSession, to: Endpoint, number: string, timeoutMs: number): Promise<boolean> {
+export async function ringOne(session: CallSession, to: Endpoint, number: string, timeoutMs: number, namePrefix = ''): Promise<boolean> {
   session.facts.originalCalledNumber ||= number;
   let legId: string;
   try {
-    legId = await session.originate(to, timeoutMs);
+    legId = await session.originate(to, timeoutMs, namePrefix);
   } catch (error) {
     session.deps.logger.warn({ err: error, callId: session.callId, to }, 'could not ring a routing destination');
     session.facts.calleeReason = 'call-failed';

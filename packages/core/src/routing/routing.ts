@@ -11,7 +11,8 @@ import type { Random } from '../random/random.js';
 import { BatchWriter } from '../storage/batch-writer.js';
 import { didKey } from '../storage/repositories/dids.js';
 import type { Storage } from '../storage/storage.js';
-import { CallSession, type SessionDeps } from './call-session.js';
+import { CallSession, label, type SessionDeps } from './call-session.js';
+import { ConflictError } from '../errors/errors.js';
 import { applyRoutePrefix, callerIdentity } from './caller-number.js';
 import type { CallDetailRecord, CallType } from './cdr.js';
 import { runBlacklistTreatment } from './blacklist-treatment.js';
@@ -127,6 +128,35 @@ export class Routing {
     const session = this.sessions.get(callId) ?? (await this.adopt(tenantId, callId));
     if (session.callId !== callId) throw new Error(`Call ${callId} is a leg of call ${session.callId}, not a caller`);
     await session.run(destination);
+  }
+
+  /**
+   * A blind transfer (§3.15.1 "Dial"): the phone `from` (an agent's or an extension) hands
+   * the caller it talks with to `to` without consulting. Whoever owned the conversation (a
+   * routing session, or the queue, which logs BLINDTRANSFER) lets the caller go; the caller
+   * hears the tenant's default hold music while the new party rings and `from` is free at
+   * once. `CallSession.transfer` does the rest: the ring timeout, the call-back to `from`
+   * when nobody answers, its name prefix.
+   */
+  async blindTransfer(tenantId: string, from: string, to: Destination): Promise<{ callId: string }> {
+    const tenant = await this.prepare(tenantId);
+    const talking = this.lines.talkingOn(from);
+    if (!talking) throw new ConflictError(`${from} is not talking with anyone, so there is nothing to transfer`);
+    const customer = talking.otherCallId;
+    const owner = this.sessions.get(customer);
+    if (owner && owner.callId !== customer) throw new ConflictError(`${from} placed this call; only a caller can be transferred`);
+    const target = transferTarget(to);
+    const { acd, media } = this.options;
+    await acd.releaseConnected(tenantId, from, target);
+    const session = owner ?? (await this.adopt(tenantId, customer));
+    session.release(talking.legId, customer, target);
+    await media.unbridge(customer).catch(() => undefined);
+    const music = tenant.settings.defaultHoldMusic;
+    await media.hold(customer, music ? { music } : {});
+    await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
+    const fromEndpoint = acd.hasAgent(tenantId, from) ? acd.endpointOf(tenantId, from) : { kind: 'extension' as const, extension: from };
+    session.transfer(to, { endpoint: fromEndpoint, number: from }).catch((error: unknown) => this.options.logger.warn({ err: error, callId: customer }, 'blind transfer failed'));
+    return { callId: customer };
   }
 
   /** Calls in routing now (callers, not their legs). */
@@ -325,5 +355,19 @@ function featureCallType(feature: PhoneFeature): CallType {
       return 'pickup';
     default:
       return 'internal';
+  }
+}
+
+/** What a CDR's "transferred to" shows: the number for a person, else the destination (`agent-group:600`). */
+function transferTarget(to: Destination): string {
+  switch (to.kind) {
+    case 'agent':
+      return to.agentNumber;
+    case 'extension':
+      return to.extension;
+    case 'external':
+      return to.number;
+    default:
+      return label(to);
   }
 }

@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   ValidationError,
   agentEventTypes,
+  destinationSchema,
   formatQueueLogLine,
   groupNumberSchema,
   type AgentEventType,
@@ -109,6 +110,14 @@ export function acdCommandRoutes(api: Api, ctx: AppContext): void {
   command('dnd', 'Do not disturb on or off', z.object({ on: z.boolean() }), ({ tenantId, number, initiator, body }) => acd.setDnd(tenantId, number, body.on, initiator));
   command('hold', "Put the customer of the agent's queue call on hold", undefined, ({ tenantId, number, initiator }) => acd.hold(tenantId, number, initiator));
   command('unhold', 'Take the customer off hold', undefined, ({ tenantId, number, initiator }) => acd.unhold(tenantId, number, initiator));
+  command(
+    'blind-transfer',
+    "Hand the agent's caller to another agent, extension, outside number, queue or IVR without consulting (the routing settings' blindTransfer: ring timeout, call-back when unanswered, name prefix)",
+    z.object({ destination: destinationSchema }),
+    async ({ tenantId, number, body }) => {
+      await ctx.switchboard.routing.blindTransfer(tenantId, number, body.destination);
+    },
+  );
 
   // ── supervisor actions ────────────────────────────────────────────────────────
 

@@ -165,6 +165,28 @@ describe('ACD configuration over HTTP', () => {
     expect((await fetch(`${s.url}/api/v1/queue-log/export`, { headers: { authorization: `Bearer ${other}` } }).then((r) => r.text()))).toBe('');
   });
 
+  it("blind-transfers an agent's queue caller to another agent", async () => {
+    const sim = s.switchboard.simulator!;
+    sim.setExtension('3001', { answer: 1_000 });
+    sim.setExtension('3004', { answer: 1_000 });
+    await s.call('POST', '/api/v1/agent-groups', { token, body: { name: 'Sales', number: '502', members: [{ agentNumber: '3001', kind: 'static' }] } });
+    await s.call('POST', '/api/v1/agents/3001/login', { token });
+    await s.call('POST', '/api/v1/agents/3004/login', { token });
+    const tenantId = (await s.switchboard.storage.tenants.getBySlug('acme')).id;
+    expect(await s.call('POST', '/api/v1/agents/3001/blind-transfer', { token, body: { destination: { kind: 'agent', agentNumber: '3004' } } })).toMatchObject({ status: 409 });
+    const callId = sim.placeCall({ from: { number: '+15550002222' }, to: '502', script: { talkMs: 120_000 } });
+    await s.switchboard.acd.enqueue(tenantId, { callId, groupNumber: '502', callerNumber: '+15550002222' });
+    await s.call('POST', '/api/v1/simulator/advance', { token, body: { ms: 10_000 } });
+    const bad = await s.call('POST', '/api/v1/agents/3001/blind-transfer', { token, body: { destination: { kind: 'queue', number: '1' } } });
+    expect(bad.body.errors[0].path).toMatch(/^body\.destination/);
+    expect((await s.call('POST', '/api/v1/agents/3001/blind-transfer', { token, body: { destination: { kind: 'agent', agentNumber: '3004' } } })).status).toBe(204);
+    await s.call('POST', '/api/v1/simulator/advance', { token, body: { ms: 10_000 } });
+    const log = await s.call('GET', '/api/v1/queue-log?queue=502', { token });
+    expect(log.body.items.find((e: { event: string }) => e.event === 'BLINDTRANSFER')).toMatchObject({ agent: '3001', data: expect.arrayContaining(['3004']) });
+    const leg = sim.calls().find((c) => c.to.kind === 'extension' && c.to.extension === '3004')!;
+    expect(sim.call(callId)!.bridgedTo).toBe(leg.callId);
+  });
+
   it('takes a deleted agent out of its groups in the running engine', async () => {
     await s.call('POST', '/api/v1/agents', { token, body: { number: '3100', sipPassword: 'sip-secret-1' } });
     await s.call('PATCH', '/api/v1/agent-groups/501', { token, body: { members: [{ agentNumber: '3003', kind: 'static' }, { agentNumber: '3100', kind: 'static' }] } });
@@ -184,6 +206,7 @@ describe('ACD configuration over HTTP', () => {
       '/api/v1/agent-groups/{number}',
       '/api/v1/pause-reasons/{id}',
       '/api/v1/agents/{number}/pause',
+      '/api/v1/agents/{number}/blind-transfer',
       '/api/v1/agents/{number}/supervisor/barge',
       '/api/v1/acd/snapshot',
       '/api/v1/agent-events',

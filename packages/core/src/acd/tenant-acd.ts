@@ -1,3 +1,4 @@
+import { orderedId } from '../storage/ordered-id.js';
 import type { Clock } from '../clock/clock.js';
 import type { DestinationHandler } from '../destination/destination.js';
 import { ForbiddenError, IllegalStateError, NotFoundError } from '../errors/errors.js';
@@ -497,7 +498,7 @@ export class TenantAcd {
 
   recordAgentEvent(runtime: AgentRuntime, event: AgentEventType, groupNumber: string | null, initiator: string, cause: string | null): void {
     // Stored times are whole epoch ms; a virtual clock may stand between two.
-    const record = { id: this.deps.newId(), tenantId: this.deps.tenantId, at: Math.floor(this.now), agentNumber: runtime.agent.number, groupNumber, event, initiator, cause };
+    const record = { id: orderedId(), tenantId: this.deps.tenantId, at: Math.floor(this.now), agentNumber: runtime.agent.number, groupNumber, event, initiator, cause };
     this.deps.writer.appendAgentEvent(record);
     this.deps.events.emit('agent.event', record);
   }

@@ -9,6 +9,7 @@ import type { CallHangupEvent, Endpoint, MediaEvent } from '../media/media-event
 import type { MediaRef } from '../media/media-ref.js';
 import type { HangupCause } from '../media/hangup-cause.js';
 import type { Random } from '../random/random.js';
+import { orderedId } from '../storage/ordered-id.js';
 import { buildCdr, newFacts, type SessionFacts } from './cdr-builder.js';
 import type { CallDetailRecord } from './cdr.js';
 import { unansweredReason } from './cdr.js';
@@ -429,7 +430,8 @@ export class CallSession {
       void this.deps.media.hangup(legId, 'ORIGINATOR_CANCEL').catch(() => undefined);
     }
     const cdr = buildCdr({
-      id: this.deps.newId(),
+      // Time-ordered: CDRs are appended to the primary-key index instead of scattered through it.
+      id: orderedId(),
       tenantId: this.tenant.tenantId,
       callId: this.callId,
       caller: this.caller,

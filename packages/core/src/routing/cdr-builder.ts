@@ -42,8 +42,12 @@ export interface SessionFacts {
 }
 
 export function newFacts(init: Pick<SessionFacts, 'callType' | 'startedAt' | 'originalAccessNumber' | 'accessNumber'>): SessionFacts {
+  // Listed field by field (no spread): one object shape for every session, built without a copy loop.
   return {
-    ...init,
+    callType: init.callType,
+    startedAt: init.startedAt,
+    originalAccessNumber: init.originalAccessNumber,
+    accessNumber: init.accessNumber,
     didId: null,
     didName: null,
     customerPackageId: null,

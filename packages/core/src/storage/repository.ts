@@ -77,13 +77,49 @@ async function insertPrepared(db: Knex, table: string, rows: Iterable<Row> | Asy
   return db.transaction(async (trx) => {
     const bulk = await bulkStatements(trx, 'sqlite');
     let inserted = 0;
-    for await (const row of rows) {
-      const columns = Object.keys(row);
-      await bulk.insert(table, columns, [columns.map((column) => (row[column] ?? null) as string | number | boolean | null)]);
-      inserted++;
+    // Rows of one repository have the same columns: they go to one prepared statement in runs, not one call per row.
+    let columns: readonly string[] = [];
+    let run: BulkValue[][] = [];
+    const flush = async (): Promise<void> => {
+      if (run.length === 0) return;
+      await bulk.insert(table, columns, run);
+      inserted += run.length;
+      run = [];
+    };
+    const needsFlush = (keys: readonly string[]) => run.length > 0 && (run.length >= PREPARED_RUN || !sameColumns(keys, columns));
+    const push = (row: Row, keys: readonly string[]): void => {
+      if (run.length === 0) columns = keys;
+      const values = new Array<BulkValue>(keys.length);
+      for (let i = 0; i < keys.length; i++) values[i] = (row[keys[i]!] ?? null) as BulkValue;
+      run.push(values);
+    };
+    // A plain iterable is walked without an await per row.
+    if (Symbol.iterator in rows) {
+      for (const row of rows) {
+        const keys = Object.keys(row);
+        if (needsFlush(keys)) await flush();
+        push(row, keys);
+      }
+    } else {
+      for await (const row of rows) {
+        const keys = Object.keys(row);
+        if (needsFlush(keys)) await flush();
+        push(row, keys);
+      }
     }
+    await flush();
     return inserted;
   });
+}
+
+type BulkValue = string | number | boolean | null;
+/** Rows handed to one prepared-statement loop at a time: bounds the values held for a streamed input. */
+const PREPARED_RUN = 1_000;
+
+function sameColumns(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -176,6 +212,14 @@ export abstract class TenantScopedRepository<
   }
 }
 
-async function* mapIterable<A, B>(source: Iterable<A> | AsyncIterable<A>, map: (value: A) => B): AsyncIterable<B> {
-  for await (const value of source) yield map(value);
+/** Maps lazily; a plain iterable stays plain, so its rows are inserted without an await each. */
+function mapIterable<A, B>(source: Iterable<A> | AsyncIterable<A>, map: (value: A) => B): Iterable<B> | AsyncIterable<B> {
+  if (Symbol.iterator in source) {
+    return (function* () {
+      for (const value of source) yield map(value);
+    })();
+  }
+  return (async function* () {
+    for await (const value of source) yield map(value);
+  })();
 }

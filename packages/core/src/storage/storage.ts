@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { orderedId } from './ordered-id.js';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -192,7 +192,7 @@ export async function createStorage(config: StorageConfig, options: StorageOptio
   }
   logger.info({ dialect, database: target }, 'storage opened');
 
-  const ctx: RepositoryContext = { db: knex, dialect, clock: options.clock, newId: options.newId ?? randomUUID };
+  const ctx: RepositoryContext = { db: knex, dialect, clock: options.clock, newId: options.newId ?? (() => orderedId()) };
   let closing: Promise<void> | undefined;
 
   return {

@@ -14,6 +14,9 @@ import { createEmitter, type TypedEmitter } from './events/typed-emitter.js';
 import { silentLogger, type Logger } from './logging/logger.js';
 import type { MediaAdapter } from './media/media-adapter.js';
 import type { MediaEvent } from './media/media-events.js';
+import { MediaFileStore, type MediaFileObserver } from './media-files/media-file-store.js';
+import { MediaLibrary } from './media-files/media-library.js';
+import { MediaPublisher } from './media-files/media-publisher.js';
 import { SeededRandom, type Random } from './random/random.js';
 import { SimulatedPbx, type SimulatedPbxOptions } from './simulator/simulated-pbx.js';
 import { createStorage, parseDatabaseUrl, type Storage, type StorageConfig } from './storage/index.js';
@@ -37,6 +40,19 @@ export interface SwitchboardOptions {
   logger?: Logger;
   /** Executes the destinations the ACD sends calls to (overflow, timeout); default: the routing engine. */
   destinations?: DestinationHandler;
+  /** Tenants' media files (voice files, hold music: `switchboard.mediaFiles`). */
+  mediaFiles?: {
+    /** Largest upload, in bytes. Default DEFAULT_MEDIA_FILE_MAX_BYTES (20 MiB). */
+    maxBytes?: number;
+    /**
+     * Publish every tenant's media files for FreeSWITCH / Asterisk: each as an 8 kHz mono
+     * 16-bit WAV at `<publishDir>/tenants/<tenantId>/<name>.wav`, written on upload, moved
+     * on rename, removed on delete, and reconciled with storage at start. Point the
+     * adapter's `soundsDir` at the same directory (the same disk, a shared mount, or a
+     * synced copy). Off by default: the simulated PBX needs no files.
+     */
+    publishDir?: string;
+  };
 }
 
 /** What a media adapter built by `createSwitchboard` gets. */
@@ -74,6 +90,15 @@ export interface Switchboard {
   /** Background jobs (imports and other long work) with their progress events. */
   readonly jobs: JobRunner;
   readonly crm: { customers: CustomerService; contacts: ContactService; imports: CustomerImports; connectedCalls: ConnectedCallRecorder };
+  /**
+   * Tenants' voice files and hold music (manual §3.5.3). Upload, rename and delete here:
+   * the media library (and, with `mediaFiles.publishDir`, the publisher) follow.
+   */
+  readonly mediaFiles: MediaFileStore;
+  /** Which `file` MediaRefs name a tenant's uploads, and the names the media server plays them by (`tenants/<tenantId>/<name>`). */
+  readonly mediaLibrary: MediaLibrary;
+  /** Writes the uploads where the media servers read them; undefined without `mediaFiles.publishDir`. */
+  readonly mediaPublisher: MediaPublisher | undefined;
   /** Stops the engines, disconnects the media server and closes storage. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -104,14 +129,18 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
         logger,
       });
   let media: MediaAdapter | undefined;
+  const mediaLibrary = new MediaLibrary(storage);
   try {
     await storage.migrate();
+    await mediaLibrary.load();
+    const simulated = isMediaAdapter(options.media) || typeof options.media === 'function' ? undefined : options.media?.simulated;
     media =
       typeof options.media === 'function'
         ? options.media({ clock, random: random.fork('media'), logger })
         : isMediaAdapter(options.media)
           ? options.media
-          : new SimulatedPbx({ clock, random, logger, ...options.media?.simulated });
+          : // Tenants' uploads play in the simulation as long as they really are.
+            new SimulatedPbx({ clock, random, logger, ...simulated, media: { lookup: (name) => mediaLibrary.durationOf(name), ...simulated?.media } });
     await media.connect();
   } catch (error) {
     if (ownsStorage) await storage.close();
@@ -127,13 +156,19 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
 
   // The ACD hands overflow / timeout destinations to routing, which is built after it (it asks the ACD about agents).
   const destinations: DestinationHandler = options.destinations ?? ((request) => inbound.destinationHandler(request));
-  const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, destinations });
+  const acd = new Acd({ storage, media, clock, random: random.fork('acd'), logger, destinations, mediaRefs: mediaLibrary });
   acd.start();
-  const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd });
+  const inbound = new Routing({ storage, media, clock, random: random.fork('routing'), logger, acd, mediaRefs: mediaLibrary });
   inbound.start();
   const compliance = new Compliance({ storage, logger });
   const jobs = new JobRunner({ storage, clock, logger });
   await jobs.start();
+  const publishDir = options.mediaFiles?.publishDir;
+  const mediaPublisher = publishDir === undefined ? undefined : new MediaPublisher({ storage, dir: publishDir, logger, clock });
+  // The publisher first: once an upload is on the media servers' disk, the library starts naming it.
+  const observers: MediaFileObserver[] = mediaPublisher ? [mediaPublisher, mediaLibrary] : [mediaLibrary];
+  const mediaFiles = new MediaFileStore(storage, { ...(options.mediaFiles?.maxBytes === undefined ? {} : { maxBytes: options.mediaFiles.maxBytes }), observers, logger });
+  mediaPublisher?.start();
   const crm = {
     customers: new CustomerService(storage, clock),
     contacts: new ContactService(storage),
@@ -160,8 +195,12 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     compliance,
     crm,
     jobs,
+    mediaFiles,
+    mediaLibrary,
+    mediaPublisher,
     close() {
       closing ??= (async () => {
+        await mediaPublisher?.close();
         await jobs.close();
         await inbound.close();
         compliance.close();

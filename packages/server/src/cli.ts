@@ -33,6 +33,10 @@ Options:
                       (${CONFIG_ENV.sipContext})                   default switchboard-inbound
   --media-max-bytes <n> largest media file upload (${CONFIG_ENV.mediaMaxBytes})
                                                                 default 20971520 (20 MiB)
+  --media-publish-dir <d> write tenants' media files there as 8 kHz WAV for the media
+                      server (${CONFIG_ENV.mediaPublishDir})   default: not published
+  --media-sounds-dir <d> that directory as the media server sees it
+                      (${CONFIG_ENV.mediaSoundsDir})            default: the publish dir
 
 Secrets come from the environment only: ${CONFIG_ENV.jwtSecret}, ${CONFIG_ENV.adminPassword},
 ${CONFIG_ENV.eslPassword} (default ClueCon), ${CONFIG_ENV.ariPassword}.

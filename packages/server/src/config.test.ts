@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '@switchboard/core';
-import { loadConfig } from './config.js';
+import { resolve } from 'node:path';
+import { checkMediaConfig, loadConfig, soundsDirOf } from './config.js';
 
 describe('loadConfig', () => {
   it('uses the embedded defaults: SQLite under ./data, the simulator, the real clock, the demo', () => {
@@ -39,5 +40,18 @@ describe('loadConfig', () => {
     expect(bad([], { SWITCHBOARD_JWT_SECRET: 'short' })).toEqual(['jwtSecret']);
     expect(bad(['--colour', 'red'])).toEqual(['argv']);
     expect(bad(['--cors-origins', 'crm.example.com'])).toEqual(['corsOrigins.0']);
+  });
+
+  it('reads where media files are published, and where the media server finds them (the same folder unless told)', () => {
+    expect(loadConfig([], {}).mediaPublishDir).toBeUndefined();
+    expect(soundsDirOf(loadConfig([], {}))).toBeUndefined();
+    const shared = loadConfig(['--media', 'freeswitch'], { SWITCHBOARD_MEDIA_PUBLISH_DIR: 'data/sounds' });
+    expect(shared.mediaPublishDir).toBe('data/sounds');
+    expect(soundsDirOf(shared)).toBe(resolve('data/sounds'));
+    const synced = loadConfig(['--media', 'asterisk', '--media-publish-dir', '/srv/switchboard/sounds', '--media-sounds-dir', '/var/lib/asterisk/sounds/switchboard'], {});
+    expect(soundsDirOf(synced)).toBe('/var/lib/asterisk/sounds/switchboard');
+    // FreeSWITCH takes absolute paths only; Asterisk also reads paths under its own sounds folder.
+    expect(() => checkMediaConfig(loadConfig(['--media', 'freeswitch', '--media-sounds-dir', 'switchboard'], {}))).toThrow(/absolute/);
+    expect(() => checkMediaConfig(loadConfig(['--media', 'asterisk', '--media-sounds-dir', 'switchboard'], { SWITCHBOARD_ARI_PASSWORD: 'x' }))).not.toThrow();
   });
 });

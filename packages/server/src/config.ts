@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ValidationError, parseOrThrow } from '@switchboard/core';
 import { z } from 'zod';
@@ -57,6 +58,14 @@ export const serverConfigSchema = z.object({
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   /** Largest media file (voice file, hold music) an upload may carry, in bytes. Default 20 MiB. */
   mediaMaxBytes: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  /**
+   * Where tenants' media files are published for the media server, as 8 kHz WAV under
+   * `tenants/<tenantId>/`: its sounds directory, or one shared with or synced to it. Unset:
+   * nothing is published (the simulator needs nothing).
+   */
+  mediaPublishDir: z.string().trim().min(1).optional(),
+  /** The same directory as the media server sees it (its `soundsDir`); default: the publish directory. */
+  mediaSoundsDir: z.string().trim().min(1).optional(),
 });
 
 export type ServerConfig = z.output<typeof serverConfigSchema>;
@@ -66,6 +75,18 @@ export function checkMediaConfig(config: ServerConfig): void {
   if (config.media === 'asterisk' && !config.ariPassword) {
     throw new ValidationError('--media asterisk needs the ARI password in SWITCHBOARD_ARI_PASSWORD', [{ path: 'ariPassword', message: 'required with --media asterisk' }]);
   }
+  if (config.media === 'freeswitch' && config.mediaSoundsDir !== undefined && !isAbsolute(config.mediaSoundsDir)) {
+    throw new ValidationError('--media-sounds-dir must be an absolute path for FreeSWITCH', [{ path: 'mediaSoundsDir', message: 'an absolute path, as FreeSWITCH sees it' }]);
+  }
+}
+
+/**
+ * The sounds directory the media adapter plays `file` MediaRefs from: `--media-sounds-dir`,
+ * else the publish directory (made absolute), else undefined (the adapter's default).
+ */
+export function soundsDirOf(config: ServerConfig): string | undefined {
+  if (config.mediaSoundsDir !== undefined) return config.mediaSoundsDir;
+  return config.mediaPublishDir === undefined ? undefined : resolve(config.mediaPublishDir);
 }
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
@@ -95,6 +116,8 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   extensionDial: 'SWITCHBOARD_EXTENSION_DIAL',
   trunks: 'SWITCHBOARD_TRUNKS',
   mediaMaxBytes: 'SWITCHBOARD_MEDIA_MAX_BYTES',
+  mediaPublishDir: 'SWITCHBOARD_MEDIA_PUBLISH_DIR',
+  mediaSoundsDir: 'SWITCHBOARD_MEDIA_SOUNDS_DIR',
 };
 
 const FLAGS: Record<string, keyof ServerConfig> = {
@@ -117,6 +140,8 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   'extension-dial': 'extensionDial',
   trunks: 'trunks',
   'media-max-bytes': 'mediaMaxBytes',
+  'media-publish-dir': 'mediaPublishDir',
+  'media-sounds-dir': 'mediaSoundsDir',
 };
 
 /** Reads the configuration: flags win over `SWITCHBOARD_*` variables, which win over defaults. */

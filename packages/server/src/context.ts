@@ -13,8 +13,6 @@ export interface AppContext {
   corsOrigins: readonly string[];
   /** Dialplan context that calls from agents' phones start in (FreeSWITCH user_context, Asterisk endpoint context). */
   sipContext: string;
-  /** Largest media file an upload may carry, in bytes; default core's DEFAULT_MEDIA_FILE_MAX_BYTES (20 MiB). */
-  mediaMaxBytes?: number;
   /** Where customer import uploads wait for their job (kept until it ends, so a restart can finish it); default: `imports` beside a SQLite file, else the system's temp folder. */
   importDir?: string;
   /** Largest import file an upload may carry, in bytes; default 20 MiB. */

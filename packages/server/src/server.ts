@@ -40,7 +40,14 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     clock: config.clock === 'virtual' ? 'virtual' : 'system',
     ...(config.seed === undefined ? {} : { seed: config.seed }),
     logger,
+    mediaFiles: { maxBytes: config.mediaMaxBytes, ...(config.mediaPublishDir === undefined ? {} : { publishDir: config.mediaPublishDir }) },
   });
+  if (config.media !== 'sim' && config.mediaPublishDir === undefined) {
+    logger.warn(
+      { media: config.media },
+      `uploaded media files are not published (no --media-publish-dir): ${config.media === 'freeswitch' ? 'FreeSWITCH' : 'Asterisk'} will not find them until they are under its sounds directory as tenants/<tenantId>/<name>.wav`,
+    );
+  }
   try {
     const auth = await AuthService.create(switchboard.storage, { jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logger });
     const admin = await auth.bootstrapAdmin(config.adminPassword);
@@ -50,7 +57,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     }
     if (config.demo) await seedDemo(switchboard, { traffic: config.clock === 'real' });
 
-    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext, mediaMaxBytes: config.mediaMaxBytes, importDir: importDirOf(config.db) };
+    const ctx: AppContext = { switchboard, auth, logger, clockMode: config.clock, version: VERSION, corsOrigins: config.corsOrigins, sipContext: config.sipContext, importDir: importDirOf(config.db) };
     const app = createApp(ctx, { httpLogger: logger, ...options });
     const server: Server = await new Promise((resolve, reject) => {
       // Express 5 hands a listen failure to this callback (and not only to 'error').

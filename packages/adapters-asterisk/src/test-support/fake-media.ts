@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '@switchboard/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseWav, type Clock, type TimerHandle } from '@switchboard/core';
 import { AriHttpError, type FakeChannel } from './fake-model.js';
 
 export interface FakePlayback {
@@ -27,6 +28,28 @@ export interface FakeMediaHooks {
 const KNOWN_SOUNDS = new Set(['beep', 'hello-world', 'tt-monkeys', 'demo-congrats', ...Array.from({ length: 10 }, (_, i) => `silence/${i + 1}`)]);
 const FORMATS = new Set(['wav', 'gsm', 'ulaw', 'alaw', 'sln', 'g722', 'wav16']);
 
+/**
+ * An absolute `sound:` path names a file without its extension; Asterisk plays the first
+ * file in a format it has (`.wav`, `.gsm`, …). Its `wav` format reads 8 kHz mono 16-bit
+ * signed linear only (format_wav.c refuses other rates and sample sizes): such a file plays
+ * for as long as its header says, another WAV fails. Undefined: no such file on disk.
+ */
+function soundOnDisk(path: string): number | null | undefined {
+  if (!path.startsWith('/')) return undefined;
+  for (const format of FORMATS) {
+    const file = `${path}.${format}`;
+    if (!existsSync(file)) continue;
+    if (format !== 'wav') return 1_000;
+    try {
+      const wav = parseWav(readFileSync(file));
+      return wav.codec === 'pcm' && wav.sampleRate === 8000 && wav.channels === 1 && wav.bitsPerSample === 16 ? wav.durationMs : null;
+    } catch {
+      return null;
+    }
+  }
+  return undefined;
+}
+
 /** How long a media URI plays in the fake; undefined: until stopped (tones); null: it cannot be played. */
 function mediaDurationMs(uri: string, stored: Set<string>): number | undefined | null {
   const colon = uri.indexOf(':');
@@ -34,6 +57,8 @@ function mediaDurationMs(uri: string, stored: Set<string>): number | undefined |
   const rest = uri.slice(colon + 1);
   switch (scheme) {
     case 'sound': {
+      const onDisk = soundOnDisk(rest);
+      if (onDisk !== undefined) return onDisk;
       const name = rest.replace(/^.*\/sounds\//, '');
       if (/^silence\/\d+$/.test(name)) return Number(name.slice('silence/'.length)) * 1000;
       return KNOWN_SOUNDS.has(name) ? 1_000 : null;

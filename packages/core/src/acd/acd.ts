@@ -6,6 +6,7 @@ import { createEmitter, type TypedEmitter } from '../events/typed-emitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter, MonitorMode } from '../media/media-adapter.js';
 import type { CallId, Endpoint, MediaEvent } from '../media/media-events.js';
+import { configuredMediaRefs, type MediaRefResolver } from '../media-files/media-library.js';
 import type { Random } from '../random/random.js';
 import type { Storage } from '../storage/storage.js';
 import type { AcdEvents, QueueOutcome } from './acd-events.js';
@@ -27,6 +28,8 @@ export interface AcdOptions {
   destinations?: DestinationHandler;
   /** Where an agent's phone is reached; default the extension named by the agent number. */
   agentEndpoint?: (tenantId: string, agentNumber: string) => Endpoint;
+  /** Turns the queues' configured media (music, announcements) into what the media server plays: the MediaLibrary. Default: as configured. */
+  mediaRefs?: MediaRefResolver;
 }
 
 /** Who asked: `agent:web`, `agent:phone`, `supervisor:<userId>` or `system` (stored with each agent event). */
@@ -97,6 +100,7 @@ export class Acd {
       tenantId,
       timeZone: tenantRow.timeZone,
       media,
+      mediaRefs: this.options.mediaRefs ?? configuredMediaRefs,
       clock,
       random: random.fork(`acd:${tenantId}`),
       logger: logger.child({ component: 'acd', tenantId }),
@@ -314,7 +318,7 @@ export class Acd {
     const tenant = await this.tenant(tenantId);
     const entry = tenant.calls.connectedEntryOf(agentNumber);
     const music = entry.group.group.queue.holdMusic;
-    await this.options.media.hold(entry.callId, music ? { music } : {});
+    await this.options.media.hold(entry.callId, music ? { music: tenant.deps.mediaRefs.resolve(tenantId, music) } : {});
     const agent = tenant.agent(agentNumber);
     if (agent.state.kind === 'on-call') tenant.apply(agent, { type: 'hold' }, initiator, 'hold');
   }

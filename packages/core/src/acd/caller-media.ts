@@ -1,6 +1,7 @@
 import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter } from '../media/media-adapter.js';
 import { file, type MediaRef } from '../media/media-ref.js';
+import type { MediaRefResolver } from '../media-files/media-library.js';
 import type { QueueEntry } from './runtime-types.js';
 
 type PlaybackPurpose = 'music' | 'announcement';
@@ -15,8 +16,9 @@ export class CallerMedia {
   constructor(
     private readonly media: MediaAdapter,
     private readonly logger: Logger,
+    private readonly tenantId: string,
+    private readonly mediaRefs: MediaRefResolver,
   ) {}
-
 
   /**
    * The entry announcement, or straight to waiting music. Tried when the answer command
@@ -28,16 +30,23 @@ export class CallerMedia {
     if (entry.greeted || (entry.phase !== 'waiting' && entry.phase !== 'ringing')) return;
     entry.greeted = true;
     const queue = entry.group.group.queue;
-    if (queue.entryAnnouncement) this.announce(entry, [queue.entryAnnouncement]);
+    if (queue.entryAnnouncement) this.announce(entry, [this.configured(queue.entryAnnouncement)]);
     else this.startMusic(entry);
   }
 
   startMusic(entry: QueueEntry): void {
     const queue = entry.group.group.queue;
-    const music: MediaRef = queue.waitingMusicEnabled ? (queue.waitingMusic ?? file('default-moh')) : { kind: 'tone', tone: 'ring' };
+    // `default-moh` is the media server's own music, not one of the tenant's files.
+    const music: MediaRef = queue.waitingMusicEnabled ? (queue.waitingMusic ? this.configured(queue.waitingMusic) : file('default-moh')) : { kind: 'tone', tone: 'ring' };
     this.track(entry, this.media.play(entry.callId, { media: [music], loop: true, interruptible: false }), 'music');
   }
 
+  /** A MediaRef of the queue's settings as the media server plays it (a tenant's upload under its own name). */
+  configured(ref: MediaRef): MediaRef {
+    return this.mediaRefs.resolve(this.tenantId, ref);
+  }
+
+  /** Plays (or queues behind the one playing) an announcement, given as the media server plays it. */
   announce(entry: QueueEntry, media: MediaRef[]): void {
     if (entry.phase !== 'waiting' && entry.phase !== 'ringing') return;
     if (entry.announcing) {

@@ -42,7 +42,7 @@ export class QueueCalls {
   private seq = 0;
 
   constructor(private readonly acd: TenantAcd) {
-    this.callerMedia = new CallerMedia(acd.deps.media, acd.deps.logger);
+    this.callerMedia = new CallerMedia(acd.deps.media, acd.deps.logger, acd.deps.tenantId, acd.deps.mediaRefs);
   }
 
   private get media() {
@@ -177,7 +177,7 @@ export class QueueCalls {
       const every = queue.periodicAnnouncementSec * 1000;
       const tick = () => {
         entry.timers.periodic = this.clock.setTimer(every, tick);
-        this.callerMedia.announce(entry, [voice]);
+        this.callerMedia.announce(entry, [this.callerMedia.configured(voice)]);
       };
       entry.timers.periodic = this.clock.setTimer(every, tick);
     }
@@ -342,9 +342,11 @@ export class QueueCalls {
     this.acd.apply(agent, { type: 'answer', groupNumber: group.group.number, callId: offer.legId }, 'system', 'queue call answered');
     const queue = group.group.queue;
     const plays: Array<Promise<void>> = [];
-    if (queue.agentAnnouncement) plays.push(this.playFor(entry, offer.legId, [queue.agentAnnouncement]));
+    if (queue.agentAnnouncement) plays.push(this.playFor(entry, offer.legId, [this.callerMedia.configured(queue.agentAnnouncement)]));
     if (queue.announceAgentNumber) {
-      const voice = [queue.agentNumberVoiceBefore, { kind: 'digits', digits: agent.agent.number } as MediaRef, queue.agentNumberVoiceAfter].filter((ref): ref is MediaRef => ref !== null);
+      const voice = [queue.agentNumberVoiceBefore, { kind: 'digits', digits: agent.agent.number } as MediaRef, queue.agentNumberVoiceAfter]
+        .filter((ref): ref is MediaRef => ref !== null)
+        .map((ref) => this.callerMedia.configured(ref));
       plays.push(this.playFor(entry, entry.callId, voice));
     } else if (entry.playbackId) {
       this.media.stopPlayback(entry.callId, entry.playbackId).catch(() => undefined);

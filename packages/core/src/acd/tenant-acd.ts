@@ -6,6 +6,7 @@ import type { TypedEmitter } from '../events/typed-emitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter } from '../media/media-adapter.js';
 import type { Endpoint } from '../media/media-events.js';
+import type { MediaRefResolver } from '../media-files/media-library.js';
 import type { Random } from '../random/random.js';
 import type { AcdEvents } from './acd-events.js';
 import { hasCall, transition, type AgentAction, type AgentState } from './agent-state.js';
@@ -21,6 +22,8 @@ export interface TenantAcdDeps {
   tenantId: string;
   timeZone: string;
   media: MediaAdapter;
+  /** The configured MediaRefs (queue music, announcements) as the media server plays them. */
+  mediaRefs: MediaRefResolver;
   clock: Clock;
   random: Random;
   logger: Logger;

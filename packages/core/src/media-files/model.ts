@@ -7,10 +7,10 @@ import { z } from 'zod';
  */
 
 /**
- * The name MediaRefs use. The media adapters turn it into a path on the media server
- * (FreeSWITCH `<sounds>/<name>.wav`, Asterisk `sound:<name>`), so it is kept to characters
- * every file system and both adapters accept, with no dot (an extension would change what
- * the adapters append) and no slash.
+ * The name MediaRefs use. It becomes a file on the media server (the MediaLibrary plays it
+ * as `tenants/<tenantId>/<name>`, the MediaPublisher writes `<name>.wav` there), so it is
+ * kept to characters every file system and both adapters accept, with no dot (an extension
+ * would change what the adapters append) and no slash.
  */
 export const mediaFileNameSchema = z
   .string()
@@ -63,6 +63,9 @@ export const mediaFileSchema = z.object({
   updatedAt: z.number().int(),
 });
 export type MediaFile = z.output<typeof mediaFileSchema>;
+
+/** A media file without its metadata for people: what the media library and the publisher keep of every tenant's files. */
+export type MediaFileIndexEntry = Pick<MediaFile, 'id' | 'tenantId' | 'name' | 'sha256' | 'durationMs'>;
 
 /** The media files page: global search over name and description, filters by type and music category. */
 export const mediaFileQuerySchema = z.object({

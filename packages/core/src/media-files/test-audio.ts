@@ -20,6 +20,9 @@ export interface WavSpec {
   /** Override fields of the fmt chunk to make it inconsistent. */
   byteRate?: number;
   blockAlign?: number;
+  /** The tone's frequency (default 440 Hz) and peak level (default 0.5 of full scale). */
+  toneHz?: number;
+  amplitude?: number;
 }
 
 const text = (value: string) => Uint8Array.from(value, (c) => c.charCodeAt(0));
@@ -42,7 +45,28 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** A WAV file with a 440 Hz tone. */
+/** ITU-T G.711 compression of a 16-bit sample, as Sun's reference g711.c does it. */
+function g711(law: 'alaw' | 'mulaw', sample: number): number {
+  const segment = (value: number, ends: number[]) => {
+    const i = ends.findIndex((end) => value <= end);
+    return i < 0 ? ends.length : i;
+  };
+  if (law === 'mulaw') {
+    let value = sample >> 2;
+    const mask = value < 0 ? 0x7f : 0xff;
+    value = Math.min(Math.abs(value), 8159) + 0x21;
+    const seg = segment(value, [0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff, 0x1fff]);
+    return seg >= 8 ? 0x7f ^ mask : ((seg << 4) | ((value >> (seg + 1)) & 0xf)) ^ mask;
+  }
+  let value = sample >> 3;
+  const mask = value >= 0 ? 0xd5 : 0x55;
+  if (value < 0) value = -value - 1;
+  const seg = segment(value, [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff]);
+  if (seg >= 8) return 0x7f ^ mask;
+  return ((seg << 4) | ((seg < 2 ? value >> 1 : value >> seg) & 0xf)) ^ mask;
+}
+
+/** A WAV file with a tone (440 Hz at half of full scale unless told). */
 export function makeWav(spec: WavSpec = {}): Uint8Array {
   const sampleRate = spec.sampleRate ?? 8000;
   const channels = spec.channels ?? 1;
@@ -68,11 +92,13 @@ export function makeWav(spec: WavSpec = {}): Uint8Array {
   const data = new Uint8Array(frames * ((channels * bits) / 8));
   const samples = new DataView(data.buffer);
   for (let i = 0; i < frames; i++) {
-    const value = Math.sin((2 * Math.PI * 440 * i) / sampleRate) * 0.5;
+    const value = Math.sin((2 * Math.PI * (spec.toneHz ?? 440) * i) / sampleRate) * (spec.amplitude ?? 0.5);
     for (let c = 0; c < channels; c++) {
       const at = (i * channels + c) * (bits / 8);
       if (bits === 16) samples.setInt16(at, Math.round(value * 32767), true);
-      else data[at] = code === 1 ? Math.round(128 + value * 127) : 0xd5; // 8-bit PCM is unsigned; 0xd5 is A-law's zero
+      else if (code === 1) data[at] = Math.round(128 + value * 127); // 8-bit PCM is unsigned
+      else if (code === 6 || code === 7) data[at] = g711(code === 6 ? 'alaw' : 'mulaw', Math.round(value * 32767));
+      else data[at] = 0xd5;
     }
   }
   const body = concat([text('WAVE'), ...(spec.before ?? []).map(([id, b]) => chunk(id, b)), chunk('fmt ', fmt), chunk('data', data)]);

@@ -25,7 +25,7 @@ export async function wavRendition(bytes: Uint8Array, info: AudioInfo): Promise<
   if (info.format === 'wav') {
     return { byteLength: bytes.length, chunks: once(bytes) };
   }
-  const decoder = await openDecoder();
+  const decoder = await openMp3Decoder();
   const totalSamples = info.audioFrames * info.samplesPerFrame;
   const dataLength = totalSamples * info.channels * 2;
   const header = pcmWavHeader({ sampleRate: info.sampleRate, channels: info.channels, bitsPerSample: 16, dataLength });
@@ -36,7 +36,8 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
   yield bytes;
 }
 
-async function openDecoder(): Promise<MPEGDecoder> {
+/** mpg123 in WebAssembly, loaded on first use; gapless trimming off, so a stream decodes to frames × samples per frame. Free it after use. */
+export async function openMp3Decoder(): Promise<MPEGDecoder> {
   try {
     const { MPEGDecoder } = await import('mpg123-decoder');
     const decoder = new MPEGDecoder({ enableGapless: false });

@@ -8,6 +8,7 @@ import type { MediaAdapter } from '../media/media-adapter.js';
 import type { CallHangupEvent, Endpoint, MediaEvent } from '../media/media-events.js';
 import type { MediaRef } from '../media/media-ref.js';
 import type { HangupCause } from '../media/hangup-cause.js';
+import type { MediaRefResolver } from '../media-files/media-library.js';
 import type { Random } from '../random/random.js';
 import { orderedId } from '../storage/ordered-id.js';
 import { buildCdr, newFacts, type SessionFacts } from './cdr-builder.js';
@@ -26,6 +27,8 @@ export const HANG_UP: Destination = { kind: 'hangup' };
 
 export interface SessionDeps {
   media: MediaAdapter;
+  /** The tenant's configured MediaRefs as the media server plays them (its uploads under its own names). */
+  mediaRefs: MediaRefResolver;
   clock: Clock;
   logger: Logger;
   acd: Acd;
@@ -167,9 +170,14 @@ export class CallSession {
     this.facts.answeredAt ??= this.deps.clock.now();
   }
 
-  /** Plays a list to the caller; resolves when it finished, was interrupted by a key, or the caller left. */
-  async play(media: MediaRef[], interruptible: boolean): Promise<string> {
-    if (this.over || media.length === 0) return 'hangup';
+  /**
+   * Plays a list of the tenant's configured media to the caller (a file it uploaded plays
+   * from its own folder on the media server); resolves when it finished, was interrupted
+   * by a key, or the caller left.
+   */
+  async play(configured: MediaRef[], interruptible: boolean): Promise<string> {
+    if (this.over || configured.length === 0) return 'hangup';
+    const media = this.deps.mediaRefs.resolveList(this.tenant.tenantId, configured);
     const finished = new Promise<string>((resolve) => {
       void this.deps.media.play(this.callId, { media, interruptible }).then(
         (playbackId) => this.playbacks.set(playbackId, resolve),

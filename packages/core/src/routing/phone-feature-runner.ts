@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter } from '../media/media-adapter.js';
 import type { CallId, MediaEvent } from '../media/media-events.js';
 import { digits, file, type MediaRef } from '../media/media-ref.js';
+import type { MediaRefResolver } from '../media-files/media-library.js';
 import type { CallSession } from './call-session.js';
 import type { LineIndex } from './line-index.js';
 import { parkSlots, type PhoneFeature } from './phone-features.js';
@@ -19,6 +20,8 @@ interface Parked {
 
 export interface PhoneFeatureDeps {
   media: MediaAdapter;
+  /** The tenant's configured MediaRefs (the parked calls' hold music) as the media server plays them. */
+  mediaRefs: MediaRefResolver;
   clock: Clock;
   logger: Logger;
   acd: Acd;
@@ -117,7 +120,7 @@ export class PhoneFeatures {
     else await acd.releaseConnected(tenant.tenantId, extension, `park:${slot}`);
     await media.unbridge(customer).catch(() => undefined);
     const music = tenant.settings.defaultHoldMusic;
-    await media.hold(customer, music ? { music } : {});
+    await media.hold(customer, music ? { music: this.deps.mediaRefs.resolve(tenant.tenantId, music) } : {});
     await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
     const timer = this.deps.clock.setTimer(tenant.settings.parkTimeoutSec * 1000, () => void this.ringBack(tenant, slot));
     this.parked.set(`${tenant.tenantId}:${slot}`, { tenantId: tenant.tenantId, slot, callId: customer, parkedBy: extension, timer });

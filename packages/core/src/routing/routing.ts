@@ -7,6 +7,7 @@ import { createEmitter, type TypedEmitter } from '../events/typed-emitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter } from '../media/media-adapter.js';
 import type { CallIncomingEvent, MediaEvent } from '../media/media-events.js';
+import { configuredMediaRefs, type MediaRefResolver } from '../media-files/media-library.js';
 import type { Random } from '../random/random.js';
 import { BatchWriter } from '../storage/batch-writer.js';
 import { didKey } from '../storage/repositories/dids.js';
@@ -33,6 +34,8 @@ export interface RoutingOptions {
   acd: Acd;
   /** For IVR matching webhooks; default the global fetch. */
   fetch?: typeof fetch;
+  /** Turns configured MediaRefs (prompts, broadcasts, hold music) into what the media server plays: the MediaLibrary. Default: as configured. */
+  mediaRefs?: MediaRefResolver;
 }
 
 export type RoutingEvents = {
@@ -78,6 +81,7 @@ export class Routing {
     this.cdrs = new BatchWriter((records) => options.storage.cdrs.insertMany(records).then(() => undefined), options.logger.child({ component: 'routing' }), 'CDRs');
     this.phoneFeatures = new PhoneFeatures({
       media: options.media,
+      mediaRefs: options.mediaRefs ?? configuredMediaRefs,
       clock: options.clock,
       logger: options.logger,
       acd: options.acd,
@@ -316,6 +320,7 @@ export class Routing {
     const { media, clock, logger, acd, random } = this.options;
     return {
       media,
+      mediaRefs: this.options.mediaRefs ?? configuredMediaRefs,
       clock,
       logger,
       acd,

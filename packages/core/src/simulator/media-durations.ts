@@ -1,9 +1,11 @@
 import type { MediaRef } from '../media/media-ref.js';
 
 export interface MediaDurations {
-  /** Length of named files and recordings; others get `defaultFileMs`. */
+  /** Length of named files and recordings; others get `lookup`'s answer, else `defaultFileMs`. */
   files: Record<string, number>;
   defaultFileMs: number;
+  /** The length of a file not in `files`, when something knows it: `createSwitchboard` asks the media library (tenants' uploads play as long as they are). */
+  lookup?: (name: string) => number | undefined;
 }
 
 export const DEFAULT_MEDIA_DURATIONS: MediaDurations = { files: {}, defaultFileMs: 3_000 };
@@ -15,7 +17,7 @@ export function playDurationMs(media: readonly MediaRef[], durations: MediaDurat
     switch (ref.kind) {
       case 'file':
       case 'recording':
-        total += durations.files[ref.name] ?? durations.defaultFileMs;
+        total += durations.files[ref.name] ?? (ref.kind === 'file' ? durations.lookup?.(ref.name) : undefined) ?? durations.defaultFileMs;
         break;
       case 'tone':
         total += ref.durationMs ?? 1_000;

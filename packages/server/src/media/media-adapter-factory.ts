@@ -1,7 +1,7 @@
 import type { MediaAdapter, MediaDeps } from '@switchboard/core';
 import { AsteriskAdapter } from '@switchboard/adapters-asterisk';
 import { FreeSwitchAdapter } from '@switchboard/adapters-freeswitch';
-import type { ServerConfig } from '../config.js';
+import { soundsDirOf, type ServerConfig } from '../config.js';
 
 /** `name=template` pairs → a trunk map (the first is the default). */
 function trunkMap(trunks: string[]): { trunks: Record<string, string>; defaultTrunk?: string } {
@@ -18,6 +18,8 @@ function trunkMap(trunks: string[]): { trunks: Record<string, string>; defaultTr
  */
 export function mediaAdapterFactory(config: ServerConfig): ((deps: MediaDeps) => MediaAdapter) | undefined {
   const { trunks, defaultTrunk } = trunkMap(config.trunks);
+  // Where the publisher writes tenants' media files, as the media server sees it.
+  const soundsDir = soundsDirOf(config);
   switch (config.media) {
     case 'sim':
       return undefined;
@@ -36,6 +38,7 @@ export function mediaAdapterFactory(config: ServerConfig): ((deps: MediaDeps) =>
           trunks,
           ...(defaultTrunk ? { defaultTrunk } : {}),
           inbound: { contexts: [config.sipContext] },
+          ...(soundsDir === undefined ? {} : { soundsDir }),
         });
     }
     case 'asterisk':
@@ -51,6 +54,7 @@ export function mediaAdapterFactory(config: ServerConfig): ((deps: MediaDeps) =>
           ...(config.extensionDial ? { extensionEndpoint: config.extensionDial } : {}),
           trunks,
           ...(defaultTrunk ? { defaultTrunk } : {}),
+          ...(soundsDir === undefined ? {} : { media: { soundsDir } }),
         });
   }
 }

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
-  MediaFileStore,
   ValidationError,
   mediaFileNameSchema,
   mediaFilePatchSchema,
@@ -54,8 +53,8 @@ function nameFromFilename(filename: string): string | undefined {
  * Range support; the download is always WAV (an MP3 is decoded).
  */
 export function mediaFileRoutes(api: Api, ctx: AppContext): void {
-  const { storage } = ctx.switchboard;
-  const store = new MediaFileStore(storage, ctx.mediaMaxBytes === undefined ? {} : { maxBytes: ctx.mediaMaxBytes });
+  // The Switchboard's store: its uploads, renames and deletes reach the media library and the publisher.
+  const { storage, mediaFiles: store } = ctx.switchboard;
 
   api.route({
     method: 'get',

@@ -6,6 +6,7 @@ import {
   mediaFileQuerySchema,
   newMediaFileSchema,
   type MediaFile,
+  type MediaFileIndexEntry,
   type MediaFilePatch,
   type MediaFileQuery,
   type NewMediaFileInput,
@@ -87,6 +88,17 @@ export class MediaFileRepository extends TenantScopedRepository<MediaFile> {
       return q;
     })) as Row[];
     return rows.map((row) => this.codec.fromRow(row));
+  }
+
+  /**
+   * Every tenant's media files, without their bytes: the one query across tenants, for
+   * what keeps all of them in view (the media library's names, the publisher's reconcile).
+   */
+  async index(): Promise<MediaFileIndexEntry[]> {
+    const rows = (await this.run(() =>
+      this.ctx.db(this.table).select('id', 'tenant_id', 'name', 'sha256', 'duration_ms').orderBy([{ column: 'tenant_id' }, { column: 'name' }]),
+    )) as Array<{ id: string; tenant_id: string; name: string; sha256: string; duration_ms: number | string }>;
+    return rows.map((row) => ({ id: row.id, tenantId: row.tenant_id, name: row.name, sha256: row.sha256, durationMs: Number(row.duration_ms) }));
   }
 
   /** The music categories in use, for the page's category picker: distinct, non-empty, sorted. */

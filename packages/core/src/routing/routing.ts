@@ -156,7 +156,8 @@ export class Routing {
     session.release(talking.legId, customer, target);
     await media.unbridge(customer).catch(() => undefined);
     const music = tenant.settings.defaultHoldMusic;
-    await media.hold(customer, music ? { music } : {});
+    const mediaRefs = this.options.mediaRefs ?? configuredMediaRefs;
+    await media.hold(customer, music ? { music: mediaRefs.resolve(tenantId, music) } : {});
     await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
     const fromEndpoint = acd.hasAgent(tenantId, from) ? acd.endpointOf(tenantId, from) : { kind: 'extension' as const, extension: from };
     session.transfer(to, { endpoint: fromEndpoint, number: from }).catch((error: unknown) => this.options.logger.warn({ err: error, callId: customer }, 'blind transfer failed'));

@@ -15,19 +15,23 @@ import { validateCustomValues } from './custom-values.js';
 export class ContactService {
   constructor(private readonly storage: Storage) {}
 
-  async submit(tenantId: string, agentNumber: string | null, input: ContactSubmission): Promise<ContactRecord> {
+  /** `agentView`: the submitter is an agent, who may not choose a stage hidden from agents (a call result may still imply one). */
+  async submit(tenantId: string, agentNumber: string | null, input: ContactSubmission, options: { agentView?: boolean } = {}): Promise<ContactRecord> {
     const submission = parseOrThrow(contactSubmissionSchema, input, 'contact submission');
     const customer = await this.storage.customers.get(tenantId, submission.customerId);
-    const result = submission.callResultId ? await this.storage.callResults.getById(tenantId, submission.callResultId) : undefined;
+    const result = submission.callResultId ? await this.storage.callResults.findById(tenantId, submission.callResultId) : undefined;
     const issues: Array<{ path: string; message: string }> = [];
+    if (submission.callResultId && !result) issues.push({ path: 'callResultId', message: 'no such call result' });
     if (result) {
       if (result.callStatus !== 'any' && submission.callStatus !== result.callStatus) issues.push({ path: 'callResultId', message: `"${result.name}" is for ${result.callStatus} calls only` });
       if (result.taskIds.length > 0 && (!submission.taskId || !result.taskIds.includes(submission.taskId))) issues.push({ path: 'callResultId', message: `"${result.name}" does not apply to this task` });
       if (result.mandatoryAppointment && submission.appointmentAt === null) issues.push({ path: 'appointmentAt', message: `"${result.name}" needs an appointment` });
     }
     const stageId = submission.funnelStageId ?? result?.funnelStageId ?? null;
-    const stage = stageId ? await this.storage.funnelStages.get(tenantId, stageId) : undefined;
-    if (stage && (stage.status === 'closed' || stage.packageId !== customer.packageId)) issues.push({ path: 'funnelStageId', message: `the stage "${stage.name}" cannot be chosen for this customer` });
+    const stage = stageId ? await this.storage.funnelStages.find(tenantId, stageId) : undefined;
+    if (stageId && !stage) issues.push({ path: 'funnelStageId', message: 'no such sales funnel stage' });
+    const hidden = options.agentView === true && stage?.status === 'hidden' && submission.funnelStageId === stage.id;
+    if (stage && (stage.status === 'closed' || hidden || stage.packageId !== customer.packageId)) issues.push({ path: 'funnelStageId', message: `the stage "${stage.name}" cannot be chosen for this customer` });
     if (stage && stage.score > 0) {
       const fields = await this.storage.customFields.list(tenantId, customer.packageId);
       issues.push(...validateCustomValues(fields, customer.custom, { success: true }).issues);

@@ -31,7 +31,8 @@ export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/c
 export { MediaFileRepository } from './repositories/media-files.js';
 export { CustomerPackageRepository, customerValueSql, type CustomerPackage } from './repositories/customer-packages.js';
 export { CustomFieldRepository, type CustomField } from './repositories/custom-fields.js';
-export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues } from './repositories/customers.js';
+export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues, type SuccessfulCustomer, type SuccessfulSearch } from './repositories/customers.js';
+export type { SubmissionFilter, SuccessfulSubmission } from './repositories/successful-customers.js';
 export { LabelRepository } from './repositories/crm-labels.js';
 export { CrmSettingsRepository } from './repositories/crm-settings.js';
 export { DictionaryRepository, type DictionarySummary } from './repositories/dictionaries.js';
@@ -39,5 +40,5 @@ export { PreDialRepository, type PreDialEntry } from './repositories/pre-dial.js
 export { JobRepository, type JobListOptions, type NewJob } from './repositories/jobs.js';
 export { FunnelStageRepository, type FunnelStage } from './repositories/funnel-stages.js';
 export { CallResultRepository, type CallResult } from './repositories/call-results.js';
-export { ContactRecordRepository, type ContactRecord, type NewContactRecord } from './repositories/contact-records.js';
+export { ContactRecordRepository, contactRecordFilterSchema, type ContactHistoryEntry, type ContactRecord, type ContactRecordFilter, type NewContactRecord } from './repositories/contact-records.js';
 export { PopupWarningRepository, type PopupWarning } from './repositories/popup-warnings.js';

@@ -6,14 +6,12 @@ import {
   ValidationError,
   customerExportSource,
   customerImportOptionsSchema,
-  exportCsv,
-  exportEncodings,
   importEncodings,
   publicJob,
   type CustomerImportOptions,
 } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
-import { streamBytes } from '../http/download.js';
+import { exportQueryShape, exportResponse, sendExport } from '../http/export-download.js';
 import { problemSchema } from '../http/problem.js';
 import { storeUpload } from '../http/upload-file.js';
 import type { AppContext } from '../context.js';
@@ -141,15 +139,13 @@ export function customerImportRoutes(api: Api, ctx: AppContext): void {
       tag: z.string().optional(),
       dataSourceId: z.string().optional(),
       mask: z.enum(['true', 'false']).optional(),
-      encoding: z.enum(exportEncodings).optional(),
-      maxRowsPerFile: z.coerce.number().int().min(100).max(10_000_000).optional(),
+      ...exportQueryShape,
     }),
-    responses: { 200: { description: 'text/csv, or application/zip past the maximum rows per file', contentType: 'text/csv' } },
+    responses: { 200: exportResponse },
     handler: async ({ principal, req, res, query }) => {
       requireSupervisor(principal);
       const tenantId = await tenantOf(storage, principal, req);
       const { packageId, mask, encoding, maxRowsPerFile, ...filters } = query;
-      const settings = await storage.crmSettings.get(tenantId);
       const at = ctx.switchboard.clock.now();
       const source = await customerExportSource(storage, tenantId, {
         search: { ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }) },
@@ -157,24 +153,7 @@ export function customerImportRoutes(api: Api, ctx: AppContext): void {
         role: principal!.role,
         mask: mask === 'true',
       });
-      const file = await exportCsv(source, { encoding: encoding ?? settings.exportEncoding, maxRowsPerFile: maxRowsPerFile ?? settings.exportMaxRowsPerFile, at: new Date(at) });
-      const stamp = new Date(at).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-      await storage.auditLog.append({
-        tenantId,
-        actorType: principal!.via === 'api-key' ? 'api_key' : 'user',
-        actorId: principal!.apiKeyId ?? principal!.userId,
-        action: 'EXPORT /customers',
-        resource: 'customers',
-        details: { rows: file.rows, files: file.files, filters: query },
-        ip: req.ip ?? null,
-      });
-      res
-        .status(200)
-        .attachment(file.filename.replace(/^customers/, `customers-${stamp}`))
-        .type(file.contentType)
-        .set('X-Total-Rows', String(file.rows))
-        .set('X-Files', String(file.files));
-      await streamBytes(res, file.body, ctx.logger);
+      await sendExport(ctx, { req, res, principal: principal!, tenantId, at, encoding, maxRowsPerFile, resource: 'customers', filters: query }, source);
     },
   });
 

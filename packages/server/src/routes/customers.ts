@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CustomerService, NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer } from '@switchboard/core';
+import { CustomerService, NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
@@ -8,7 +8,7 @@ import { isSupervisor, requireManager, tenantOf } from './tenant-scope.js';
 const stamps = { id: z.string(), createdAt: z.number().int(), updatedAt: z.number().int() };
 const packageOut = customerPackageSchema.extend(stamps);
 const fieldOut = customFieldSchema.extend(stamps);
-const customerOut = z.object({
+export const customerOut = z.object({
   id: z.string(),
   packageId: z.string().nullable(),
   name: z.string(),
@@ -162,13 +162,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     return customer;
   };
 
-  /** What a principal may see of a customer: agents lose fields hidden from their role, and masked numbers when asked. */
-  const view = async (tenantId: string, role: string, customer: Customer, mask: boolean): Promise<Customer> => {
-    const fields = await storage.customFields.list(tenantId, customer.packageId);
-    const hidden = new Set(fields.filter((f) => f.permissions[role] === 'hidden').map((f) => f.name));
-    const custom = Object.fromEntries(Object.entries(customer.custom).filter(([name]) => !hidden.has(name)));
-    return { ...customer, custom, phones: mask ? customer.phones.map(maskNumber) : customer.phones };
-  };
+  const view = (tenantId: string, role: string, customer: Customer, mask: boolean) => customerView(storage, tenantId, role, customer, mask);
 
   api.route({
     method: 'get',
@@ -281,4 +275,12 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
       return { allocated: await storage.customers.allocate(await tenantOf(storage, principal, req), body.ids, to) };
     },
   });
+}
+
+/** What a principal may see of a customer: agents lose fields hidden from their role, and masked numbers when asked. */
+export async function customerView<C extends Customer>(storage: Storage, tenantId: string, role: string, customer: C, mask: boolean): Promise<C> {
+  const fields = await storage.customFields.list(tenantId, customer.packageId);
+  const hidden = new Set(fields.filter((f) => f.permissions[role] === 'hidden').map((f) => f.name));
+  const custom = Object.fromEntries(Object.entries(customer.custom).filter(([name]) => !hidden.has(name)));
+  return { ...customer, custom, phones: mask ? customer.phones.map(maskNumber) : customer.phones };
 }

@@ -10,9 +10,8 @@ export interface ExportColumn<T> {
 }
 
 /**
- * Something exportable (customers today; contact history and successfully submitted
- * customers plug in the same way): its columns, how many records it has, and its records
- * in a stable order, streamed.
+ * Something exportable (customers, successfully submitted customers, contact history): its
+ * columns, how many records it has, and its records in a stable order, streamed.
  */
 export interface ExportSource<T> {
   /** The base of the file names: `customers` → `customers.csv`, or `customers.zip` of `customers-001.csv`… */

@@ -3,6 +3,7 @@ import { ConflictError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { escapeLike } from './agents.js';
 
 export interface CallResult {
   id: string;
@@ -45,11 +46,17 @@ export class CallResultRepository extends TenantScopedRepository<CallResult> {
     return this.updateOne(tenantId, id, values, { conflict: (cause) => nameTaken(values.name, cause), missingReference: () => missingStage() });
   }
 
-  /** By name; `search` matches anywhere in it. */
-  async list(tenantId: string, options: { search?: string; taskId?: string } = {}): Promise<CallResult[]> {
+  /**
+   * By name; `search` matches anywhere in it; `taskId`: the results that apply to the task
+   * (those for every task included); `callStatus`: the results an agent may pick after a call
+   * of that status (those for any status included); `funnelStageId`: the results implying it.
+   */
+  async list(tenantId: string, options: { search?: string; taskId?: string; callStatus?: 'answered' | 'unanswered'; funnelStageId?: string } = {}): Promise<CallResult[]> {
     const rows = (await this.run(() => {
       const query = this.scoped(tenantId).orderBy('name');
-      if (options.search) query.whereRaw('lower(name) like ?', [`%${options.search.toLowerCase()}%`]);
+      if (options.search) query.whereRaw("lower(name) like ? escape '\\'", [`%${escapeLike(options.search.toLowerCase())}%`]);
+      if (options.callStatus) query.whereIn('call_status', [options.callStatus, 'any']);
+      if (options.funnelStageId) query.where('funnel_stage_id', options.funnelStageId);
       return query;
     })) as Row[];
     const results = rows.map((row) => this.codec.fromRow(row));

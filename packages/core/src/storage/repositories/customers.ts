@@ -7,6 +7,7 @@ import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
 import { escapeLike } from './agents.js';
 import { customerValueSql } from './customer-packages.js';
+import { SUBMISSION_COLUMNS, submissionOf, successfulCustomersQuery, type SubmissionFilter, type SuccessfulSubmission } from './successful-customers.js';
 
 export interface Customer {
   id: string;
@@ -58,6 +59,13 @@ export interface CustomerSearch {
   where?: Record<string, string | number>;
   limit?: number;
   offset?: number;
+}
+
+/** The successful customers page's filters: the customers' own, and their successful submission's. */
+export type SuccessfulSearch = CustomerSearch & SubmissionFilter;
+
+export interface SuccessfulCustomer extends Customer {
+  submission: SuccessfulSubmission;
 }
 
 /**
@@ -248,12 +256,51 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     }
   }
 
-  /** Successfully submitted customers (§3.3.2): their latest submission's funnel stage scores above 0. */
-  async successful(tenantId: string, search: CustomerSearch): Promise<{ items: Customer[]; total: number }> {
-    const stages = this.ctx.db('funnel_stages').where('tenant_id', tenantId).where('score', '>', 0).select('id');
-    const ids = (await this.run(() => this.scoped(tenantId).whereIn('funnel_stage', stages).select('id'))) as Array<{ id: string }>;
-    if (ids.length === 0) return { items: [], total: 0 };
-    return this.search(tenantId, { ...search, ids: ids.map((r) => r.id) });
+  /**
+   * Successfully submitted customers (§3.3.2): those whose latest submission that chose a
+   * funnel stage chose one scoring above 0, with that submission, latest first. `funnelStage`
+   * and `callResult` are the submission's; `agentNumber` stays the allocation (an agent's own view).
+   */
+  async successful(tenantId: string, search: SuccessfulSearch): Promise<{ items: SuccessfulCustomer[]; total: number }> {
+    const build = () => this.successfulQuery(tenantId, search);
+    const [rows, count] = (await Promise.all([
+      this.run(() => build().select(SUBMISSION_COLUMNS).orderBy([{ column: 'r.created_at', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(search.limit ?? 100).offset(search.offset ?? 0)),
+      this.run(() => build().count({ total: '*' }).first()),
+    ])) as [Row[], { total: number | string } | undefined];
+    return { items: await this.withSubmissions(rows), total: Number(count?.total ?? 0) };
+  }
+
+  /** How many successful customers an export of `search` covers, as of `until`. */
+  async countSuccessful(tenantId: string, search: SuccessfulSearch, until: number): Promise<number> {
+    const row = (await this.run(() => this.successfulQuery(tenantId, search, until).count({ total: '*' }).first())) as { total: number | string } | undefined;
+    return Number(row?.total ?? 0);
+  }
+
+  /** Every successful customer of `search` as of `until`, by keyset (customer id order): an export's source. */
+  async *streamSuccessful(tenantId: string, search: SuccessfulSearch, until: number, pageSize = 1_000): AsyncIterable<SuccessfulCustomer> {
+    let after: string | undefined;
+    for (;;) {
+      const rows = (await this.run(() => {
+        const query = this.successfulQuery(tenantId, search, until).select(SUBMISSION_COLUMNS).orderBy('c.id').limit(pageSize);
+        if (after !== undefined) query.where('c.id', '>', after);
+        return query;
+      })) as Row[];
+      if (rows.length === 0) return;
+      yield* await this.withSubmissions(rows);
+      if (rows.length < pageSize) return;
+      after = String(rows.at(-1)!['id']);
+    }
+  }
+
+  private successfulQuery(tenantId: string, search: SuccessfulSearch, asOf?: number): Knex.QueryBuilder {
+    const { funnelStage, callResult, submittedBy, submittedFrom, submittedTo, qcResult, ...customers } = search;
+    const filter = { funnelStage, callResult, submittedBy, submittedFrom, submittedTo, qcResult };
+    return successfulCustomersQuery(this.ctx.db, tenantId, this.filtered(tenantId, customers, this.ctx.dialect), filter, asOf);
+  }
+
+  private async withSubmissions(rows: Row[]): Promise<SuccessfulCustomer[]> {
+    const customers = await this.withPhones(rows.map((row) => this.codec.fromRow(row)));
+    return customers.map((customer, i) => ({ ...customer, submission: submissionOf(rows[i]!) }));
   }
 
   private async writePhones(trx: Knex, tenantId: string, packageKey: string, customerId: string, phones: readonly string[]): Promise<void> {

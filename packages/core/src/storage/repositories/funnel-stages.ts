@@ -38,17 +38,50 @@ export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
     return toStage(await this.getById(tenantId, id));
   }
 
-  /** A package's stages by score, best first; agents see only enabled ones. */
-  async list(tenantId: string, packageId: string | null, options: { agentView?: boolean } = {}): Promise<FunnelStage[]> {
+  async find(tenantId: string, id: string): Promise<FunnelStage | undefined> {
+    const row = await this.findById(tenantId, id);
+    return row && toStage(row);
+  }
+
+  /**
+   * Stages by package, then score (best first), then name: one package's (null: the default
+   * package) or, when `packageId` is undefined, every package's. Agents see only enabled ones.
+   */
+  async list(tenantId: string, packageId: string | null | undefined, options: { agentView?: boolean; status?: FunnelStage['status'] } = {}): Promise<FunnelStage[]> {
     const rows = (await this.run(() => {
-      const query = this.scoped(tenantId).where('package_key', packageId ?? '').orderBy([{ column: 'score', order: 'desc' }, { column: 'name' }]);
+      const query = this.scoped(tenantId).orderBy([{ column: 'package_key' }, { column: 'score', order: 'desc' }, { column: 'name' }]);
+      if (packageId !== undefined) query.where('package_key', packageId ?? '');
       if (options.agentView) query.where('status', 'enabled');
+      if (options.status) query.where('status', options.status);
       return query;
     })) as Row[];
     return rows.map((row) => toStage(this.codec.fromRow(row)));
   }
 
+  /**
+   * Deletes a stage nothing refers to. Call results that imply it, contact records and
+   * customers at it would lose their meaning (the success view reads it), so such a stage is
+   * refused, naming what uses it: close it instead.
+   */
   async delete(tenantId: string, id: string): Promise<void> {
+    const stage = await this.get(tenantId, id);
+    const db = this.ctx.db;
+    const count = async (table: string, column: string) => {
+      const row = (await this.run(() => db(table).where({ tenant_id: tenantId, [column]: id }).count({ n: '*' }).first())) as { n: number | string } | undefined;
+      return Number(row?.n ?? 0);
+    };
+    const results = (await this.run(() => db('call_results').where({ tenant_id: tenantId, funnel_stage_id: id }).orderBy('name').select('name'))) as Array<{ name: string }>;
+    const [records, customers] = [await count('contact_records', 'funnel_stage_id'), await count('customers', 'funnel_stage')];
+    const uses = [
+      ...(results.length > 0 ? [`call results ${results.map((r) => `"${r.name}"`).join(', ')}`] : []),
+      ...(records > 0 ? [`${records} contact record${records === 1 ? '' : 's'}`] : []),
+      ...(customers > 0 ? [`${customers} customer${customers === 1 ? '' : 's'}`] : []),
+    ];
+    if (uses.length > 0) {
+      throw new ConflictError(`Cannot delete the sales funnel stage "${stage.name}": still used by ${uses.join('; ')}. Close it instead`, {
+        details: { callResults: results.map((r) => r.name), contactRecords: records, customers },
+      });
+    }
     await this.deleteOne(tenantId, id);
   }
 }

@@ -68,13 +68,22 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
     await this.deleteOne(tenantId, id);
   }
 
-  async list(tenantId: string, options: { packageId?: string | null; status?: PopupWarning['status']; search?: string } = {}): Promise<PopupWarning[]> {
+  async get(tenantId: string, id: string): Promise<PopupWarning> {
+    return toWarning(await this.getById(tenantId, id));
+  }
+
+  /** Newest first; `search` matches digits of the number; `createdBy`: one user's warnings (an agent's own submissions). */
+  async list(
+    tenantId: string,
+    options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; limit?: number; offset?: number } = {},
+  ): Promise<PopupWarning[]> {
     const rows = (await this.run(() => {
       const query = this.scoped(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
       if (options.status) query.where('status', options.status);
+      if (options.createdBy) query.where('created_by', options.createdBy);
       if (options.search) query.where('number', 'like', `%${options.search.replace(/[^0-9+]/g, '')}%`);
-      return query.limit(1000);
+      return query.limit(Math.min(options.limit ?? 1000, 1000)).offset(options.offset ?? 0);
     })) as Row[];
     return rows.map((row) => toWarning(this.codec.fromRow(row)));
   }

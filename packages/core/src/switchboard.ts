@@ -4,8 +4,9 @@ import { Routing } from './routing/routing.js';
 import { ConnectedCallRecorder } from './crm/connected-calls.js';
 import { ContactService } from './crm/contacts.js';
 import { CustomerService } from './crm/customers.js';
-import { CustomerImports } from './crm/import/customer-import.js';
+import { CUSTOMER_IMPORT_JOB, CustomerImports } from './crm/import/customer-import.js';
 import { JobRunner } from './jobs/job-runner.js';
+import { FINISHED_STATUSES, type Job } from './jobs/model.js';
 import type { Clock } from './clock/clock.js';
 import type { DestinationHandler } from './destination/destination.js';
 import { SystemClock } from './clock/system-clock.js';
@@ -170,11 +171,18 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
   const mediaFiles = new MediaFileStore(storage, { ...(options.mediaFiles?.maxBytes === undefined ? {} : { maxBytes: options.mediaFiles.maxBytes }), observers, logger });
   mediaPublisher?.start();
   const crm = {
-    customers: new CustomerService(storage, clock),
+    // Every customer write reaches the highlighted customers the screen asks.
+    customers: new CustomerService(storage, clock, compliance.highlights),
     contacts: new ContactService(storage),
     imports: new CustomerImports({ storage, clock, jobs, screen: compliance.screen, logger }),
     connectedCalls: new ConnectedCallRecorder(storage, logger),
   };
+  // An import may add numbers to highlighted customers it updates, in its own statements: re-read them once it ends.
+  const importEnded = (job: Job) => {
+    if (job.kind !== CUSTOMER_IMPORT_JOB || !FINISHED_STATUSES.includes(job.status)) return;
+    compliance.highlights.reload(job.tenantId).catch((error: unknown) => logger.error({ err: error, tenantId: job.tenantId }, 'highlighted customers could not be reloaded after an import'));
+  };
+  jobs.events.on('job.status', importEnded);
   // Every conversation with a known customer leaves a contact record (manual §3.3.5).
   inbound.events.on('call.connected', (call) =>
     crm.connectedCalls.add({ tenantId: call.tenantId, callId: call.callId, agentNumber: call.agentNumber, callerNumber: call.callerNumber, packageId: call.customerPackageId }),
@@ -202,6 +210,7 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
       closing ??= (async () => {
         await mediaPublisher?.close();
         await jobs.close();
+        jobs.events.off('job.status', importEnded);
         await inbound.close();
         compliance.close();
         await crm.connectedCalls.flush();

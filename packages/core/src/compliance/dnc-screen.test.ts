@@ -83,6 +83,32 @@ describe('DncScreen', () => {
     expect(screen.mayCall('t1', 'pkg', '+33644444444')).toBe(true);
   });
 
+  it('resolves a source\'s blocker once per batch, hands it E.164 numbers with their key, and skips a source that blocks nothing', async () => {
+    const screen = new DncScreen(memoryLists({ t1: [listed('+33611111111', 'pkg')] }));
+    const resolved: Array<string | null> = [];
+    const asked: Array<[string, number]> = [];
+    let empty = false;
+    screen.addSource({
+      name: 'fast',
+      isBlocked: (_tenantId, _packageId, number) => number === '1001',
+      blocker: (_tenantId, packageId) => {
+        resolved.push(packageId);
+        return empty ? null : (number, key) => (asked.push([number, key]), number === '+33622222222');
+      },
+    });
+    const result = await screen.screen('t1', 'pkg', ['+33611111111', '+33622222222', '+33633333333', '1001']);
+    expect(result.blocked).toBe(3);
+    expect([0, 1, 3].map((i) => result.blockedBy(i))).toEqual(['dnc', 'fast', 'fast']);
+    expect(resolved).toEqual(['pkg']);
+    // The list answers first; numbers that are not E.164 go through isBlocked after normalising.
+    expect(asked).toEqual([
+      ['+33622222222', 33622222222],
+      ['+33633333333', 33633333333],
+    ]);
+    empty = true;
+    expect(screen.screenNow('t1', null, ['+33622222222', '1001']).blocked).toBe(1);
+  });
+
   it('does not answer for a tenant until a source plugged in later is ready for it', async () => {
     const screen = new DncScreen(memoryLists({}));
     await screen.ready('t1');

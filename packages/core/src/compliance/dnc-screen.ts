@@ -21,6 +21,12 @@ export interface NoCallSource {
   load?(tenantId: string): Promise<void>;
   /** Whether `number` (normalised: E.164 where the plan reads it) must not be called for this package (null: the default one). */
   isBlocked(tenantId: string, customerPackageId: string | null, number: string): boolean;
+  /**
+   * Optional, for batches: `isBlocked` for one tenant and package, resolved once per batch and
+   * called with E.164 numbers and their `numberKey`; null when the source blocks nothing there
+   * now (the batch skips it). Valid only until the screening returns.
+   */
+  blocker?(tenantId: string, customerPackageId: string | null): ((number: string, key: number) => boolean) | null;
 }
 
 /** Where the screen reads the DNC lists from: storage, or anything else (the benchmark's generator). */
@@ -183,11 +189,18 @@ export class DncScreen {
     const lists = this.readyLists(tenantId);
     const set = lists.packages.get(customerPackageId ?? '');
     const sources = this.sources;
+    // Each source's check for this tenant and package, resolved once; sources that block nothing here are left out.
+    const checks: Array<{ verdict: number; blocks: (number: string, key: number) => boolean }> = [];
+    for (let s = 0; s < sources.length; s++) {
+      const source = sources[s]!;
+      const blocks = source.blocker ? source.blocker(tenantId, customerPackageId) : (number: string) => source.isBlocked(tenantId, customerPackageId, number);
+      if (blocks) checks.push({ verdict: 2 + s, blocks });
+    }
     const verdicts = new Uint8Array(numbers.length);
     let blocked = 0;
-    for (let i = 0; i < numbers.length; i++) {
+    numbers: for (let i = 0; i < numbers.length; i++) {
       const number = numbers[i]!;
-      // The common case inline: an E.164 number, answered by the list alone.
+      // The common case inline: an E.164 number (already normalised), the list, then the sources.
       const key = numberKey(number);
       if (key > 0) {
         if (set !== undefined && set.hasKey(key)) {
@@ -195,7 +208,14 @@ export class DncScreen {
           blocked++;
           continue;
         }
-        if (sources.length === 0) continue;
+        for (let c = 0; c < checks.length; c++) {
+          if (checks[c]!.blocks(number, key)) {
+            verdicts[i] = checks[c]!.verdict;
+            blocked++;
+            continue numbers;
+          }
+        }
+        continue;
       }
       const verdict = this.verdict(lists, set, sources, tenantId, customerPackageId, number);
       if (verdict !== 0) {

@@ -80,6 +80,21 @@ describe.each(storageTargets())('customers on $name', (target) => {
     await db.storage.customerPackages.update(db.tenants.a, pkg.id, { status: 'closed' });
     await expect(service().create(db.tenants.a, { packageId: pkg.id, custom: { company: 'X' } })).rejects.toThrow(/closed/);
   });
+
+  it('inserts a batch in one transaction with its numbers and dates, or nothing when a number repeats', async () => {
+    const pkg = await packageWithFields();
+    const customer = (name: string, phones: string[], createdAt?: number) => ({
+      packageId: pkg.id, name, phones, email: null, gender: null, age: null, address: null, area: null, notes: null, custom: { company: name }, tags: [], dataSourceId: null,
+      taskId: null, agentNumber: '1001', allocatedAt: 5, totalCalls: 2, lastCallResult: null, funnelStage: null, noCall: false, ...(createdAt === undefined ? {} : { createdAt }),
+    });
+    const ids = await db.storage.customers.insertBatch(db.tenants.a, [customer('Ann', ['+33611111111', '+33622222222'], db.clock.now() - 1000), customer('Bob', ['+33633333333'])]);
+    expect(await db.storage.customers.get(db.tenants.a, ids[0]!)).toMatchObject({ name: 'Ann', phones: ['+33611111111', '+33622222222'], agentNumber: '1001', totalCalls: 2, createdAt: db.clock.now() - 1000, updatedAt: db.clock.now() });
+    expect((await service().search(db.tenants.a, { packageId: pkg.id, q: '622222' })).items.map((c) => c.id)).toEqual([ids[0]]);
+    const repeated = db.storage.customers.insertBatch(db.tenants.a, [customer('Cid', ['+33644444444']), customer('Dan', ['+33633333333'])]);
+    await expect(repeated).rejects.toBeInstanceOf(ConflictError);
+    expect((await service().search(db.tenants.a, { packageId: pkg.id })).total).toBe(2);
+    expect(await db.storage.customers.insertBatch(db.tenants.a, [])).toEqual([]);
+  });
 });
 
 describe('number masking', () => {

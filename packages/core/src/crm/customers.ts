@@ -27,6 +27,11 @@ export const customerInputSchema = z.object({
 });
 export type CustomerInput = z.input<typeof customerInputSchema>;
 
+/** Told of every customer a write changed, as stored now (undefined: deleted): the compliance screen's highlighted customers listen. */
+export interface CustomerChangeListener {
+  customerChanged(tenantId: string, customer: Customer | undefined, customerId: string): void;
+}
+
 export interface WriteOptions {
   /** The writer's role: field permissions apply. */
   role?: string;
@@ -42,6 +47,7 @@ export class CustomerService {
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
+    private readonly listener?: CustomerChangeListener,
   ) {}
 
   async create(tenantId: string, input: unknown, options: WriteOptions = {}): Promise<Customer> {
@@ -55,7 +61,15 @@ export class CustomerService {
     const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt, ...editable } = current;
     const merged = { ...editable, ...patch, custom: { ...current.custom, ...((patch.custom as Record<string, unknown> | undefined) ?? {}) } };
     const values = await this.prepare(tenantId, merged, options, true, Object.keys((patch.custom as object | undefined) ?? {}));
-    return this.storage.customers.replace(tenantId, id, { ...values, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt: values.taskId !== current.taskId || values.agentNumber !== current.agentNumber ? this.clock.now() : allocatedAt });
+    const saved = await this.storage.customers.replace(tenantId, id, { ...values, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt: values.taskId !== current.taskId || values.agentNumber !== current.agentNumber ? this.clock.now() : allocatedAt });
+    // A highlighted customer's numbers (or package) may have changed.
+    this.listener?.customerChanged(tenantId, saved, id);
+    return saved;
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    await this.storage.customers.delete(tenantId, id);
+    this.listener?.customerChanged(tenantId, undefined, id);
   }
 
   async search(tenantId: string, search: Omit<CustomerSearch, 'globalSearchFields'>): Promise<{ items: Customer[]; total: number }> {

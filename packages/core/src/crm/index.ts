@@ -1,6 +1,6 @@
 export * from './model.js';
 export { validateCustomValues, type CustomValue, type ValidateOptions } from './custom-values.js';
-export { CustomerService, customerInputSchema, maskNumber, type CustomerInput, type WriteOptions } from './customers.js';
+export { CustomerService, customerInputSchema, maskNumber, type CustomerChangeListener, type CustomerInput, type WriteOptions } from './customers.js';
 export * from './contact-model.js';
 export { ContactService } from './contacts.js';
 export * from './catalog.js';

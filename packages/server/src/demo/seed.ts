@@ -1,5 +1,6 @@
 import type { NewAgentGroup, NewAgentRecord, Switchboard, Tenant } from '@switchboard/core';
 import { trafficGeneratorOf } from '../simulator/traffic.js';
+import { seedDemoCrm } from './crm-seed.js';
 import { seedDemoRouting } from './routing-seed.js';
 
 export const DEMO_TENANT_SLUG = 'demo';
@@ -44,7 +45,8 @@ export interface SeedDemoOptions {
 
 /**
  * The demo tenant a fresh `npm start` shows: ten agents in two queues, pause reasons, the
- * agents logged in and (with `traffic`) simulated callers. Idempotent: running it again
+ * agents logged in, the inbound routing, the CRM (a customer package with 3,000 customers)
+ * and (with `traffic`) simulated callers. Idempotent: running it again
  * creates nothing twice. Each engine adds its demo data here as it arrives.
  */
 export async function seedDemo(switchboard: Switchboard, options: SeedDemoOptions = {}): Promise<Tenant> {
@@ -97,6 +99,8 @@ export async function seedDemo(switchboard: Switchboard, options: SeedDemoOption
   }
   await acd.checkIn(tenant.id, '1006', '600', 'system');
   await seedDemoRouting(switchboard, tenant.id);
+  // The Sales agents (the static members and 1006) own some of the demo customers.
+  await seedDemoCrm(switchboard, tenant.id, DEMO_EXTENSIONS.slice(0, 6));
 
   if (options.traffic && switchboard.simulator) {
     trafficGeneratorOf(switchboard).start({

@@ -48,4 +48,50 @@ describe('customers over HTTP', () => {
     expect((await s.call('GET', '/api/v1/customer-packages', { token })).body.items).toEqual([]);
     expect((await s.call('POST', '/api/v1/customers', { token, body: { packageId, custom: { company: 'C' } } })).status).toBe(409);
   });
+  it('highlights a customer and removes the highlight; the screen refuses their numbers, independently of DNC entries (§3.3 3.3–3.4)', async () => {
+    const screen = async (numbers: string[], customerPackageId: string | null = null) =>
+      (await s.call('POST', '/api/v1/dnc/screen', { token, body: { customerPackageId, numbers } })).body as { mayCall: string[]; blocked: Array<{ number: string; by: string }> };
+    const ann = (await s.call('POST', '/api/v1/customers', { token, body: { name: 'Highlighted Ann', phones: ['06 55 55 55 01', '06 55 55 55 02'] } })).body;
+    expect(await screen(['+33655555501'])).toEqual({ mayCall: ['+33655555501'], blocked: [] });
+
+    expect((await s.call('PUT', `/api/v1/customers/${ann.id}/highlight`, { token: agentToken })).status).toBe(403);
+    const highlighted = await s.call('PUT', `/api/v1/customers/${ann.id}/highlight`, { token });
+    expect(highlighted).toMatchObject({ status: 200, body: { id: ann.id, noCall: true } });
+    expect((await s.call('PUT', `/api/v1/customers/${ann.id}/highlight`, { token })).body.noCall).toBe(true);
+    expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body.noCall).toBe(true);
+    expect(await screen(['0655555501', '+33655555502'])).toEqual({
+      mayCall: [],
+      blocked: [
+        { number: '0655555501', by: 'highlighted-customer' },
+        { number: '+33655555502', by: 'highlighted-customer' },
+      ],
+    });
+    // The highlight is no DNC entry; a DNC entry added and removed leaves it in force.
+    expect((await s.call('GET', '/api/v1/dnc?search=655555501', { token })).body.items).toEqual([]);
+    const entry = (await s.call('POST', '/api/v1/dnc', { token, body: { numbers: ['+33655555501'] } })).body.added[0];
+    expect((await screen(['+33655555501'])).blocked).toEqual([{ number: '+33655555501', by: 'dnc' }]);
+    expect((await s.call('DELETE', `/api/v1/dnc/${entry.id}`, { token })).status).toBe(204);
+    expect((await screen(['+33655555501'])).blocked).toEqual([{ number: '+33655555501', by: 'highlighted-customer' }]);
+
+    // Listed again, then the highlight removed: the DNC entry still refuses the number.
+    await s.call('POST', '/api/v1/dnc', { token, body: { numbers: ['+33655555501'] } });
+    const cleared = await s.call('DELETE', `/api/v1/customers/${ann.id}/highlight`, { token });
+    expect(cleared).toMatchObject({ status: 200, body: { noCall: false } });
+    expect(await screen(['+33655555501', '+33655555502'])).toEqual({ mayCall: ['+33655555502'], blocked: [{ number: '+33655555501', by: 'dnc' }] });
+
+    // Edits through the API keep the flag and move the numbers it covers.
+    await s.call('PUT', `/api/v1/customers/${ann.id}/highlight`, { token });
+    expect((await s.call('PATCH', `/api/v1/customers/${ann.id}`, { token, body: { phones: ['0655555503'], noCall: false } })).body).toMatchObject({ phones: ['+33655555503'], noCall: true });
+    expect((await screen(['+33655555502', '+33655555503'])).blocked).toEqual([{ number: '+33655555503', by: 'highlighted-customer' }]);
+    // Another package's customer with the same number (numbers unique per package) is not affected.
+    const other = (await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Other', key: 'OTHER' } })).body;
+    expect((await screen(['+33655555503'], other.id)).mayCall).toEqual(['+33655555503']);
+    // Deleted: nothing left to refuse.
+    expect((await s.call('DELETE', `/api/v1/customers/${ann.id}`, { token })).status).toBe(204);
+    expect((await screen(['+33655555503'])).mayCall).toEqual(['+33655555503']);
+    expect((await s.call('PUT', `/api/v1/customers/${ann.id}/highlight`, { token })).status).toBe(404);
+
+    const doc = (await s.call('GET', '/api/v1/openapi.json')).body;
+    expect(Object.keys(doc.paths['/api/v1/customers/{id}/highlight']).sort()).toEqual(['delete', 'put']);
+  });
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CustomerService, NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
+import { NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
-import { isSupervisor, requireManager, tenantOf } from './tenant-scope.js';
+import { isSupervisor, requireManager, requireSupervisor, tenantOf } from './tenant-scope.js';
 
 const stamps = { id: z.string(), createdAt: z.number().int(), updatedAt: z.number().int() };
 const packageOut = customerPackageSchema.extend(stamps);
@@ -28,7 +28,7 @@ export const customerOut = z.object({
   totalCalls: z.number().int(),
   lastCallResult: z.string().nullable(),
   funnelStage: z.string().nullable(),
-  noCall: z.boolean(),
+  noCall: z.boolean().describe('The "highlight" no-call flag (§3.3 3.3): set and cleared with PUT / DELETE /customers/{id}/highlight'),
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
@@ -40,8 +40,10 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
  * left out, and numbers are masked when `mask=true` (a task that masks numbers asks so).
  */
 export function customerRoutes(api: Api, ctx: AppContext): void {
-  const { storage, clock } = ctx.switchboard;
-  const customers = new CustomerService(storage, clock);
+  const { storage, compliance } = ctx.switchboard;
+  // The Switchboard's own service: its writes reach the compliance screen's highlighted customers.
+  const customers = ctx.switchboard.crm.customers;
+  const highlights = compliance.highlights;
 
   api.route({
     method: 'get',
@@ -64,7 +66,10 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     responses: { 201: { description: 'Created', schema: packageOut } },
     handler: async ({ principal, req }) => {
       requireManager(principal);
-      return reply(201, await storage.customerPackages.create(await tenantOf(storage, principal, req), req.body));
+      const tenantId = await tenantOf(storage, principal, req);
+      const created = await storage.customerPackages.create(tenantId, req.body);
+      highlights.packageChanged(tenantId, created);
+      return reply(201, created);
     },
   });
 
@@ -79,7 +84,11 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     responses: { 200: { description: 'The package now', schema: packageOut } },
     handler: async ({ principal, req, params }) => {
       requireManager(principal);
-      return storage.customerPackages.update(await tenantOf(storage, principal, req), params.id, req.body as Record<string, unknown>);
+      const tenantId = await tenantOf(storage, principal, req);
+      const saved = await storage.customerPackages.update(tenantId, params.id, req.body as Record<string, unknown>);
+      // Closing hides the package's highlighted customers from the screen too; its phone uniqueness scopes their numbers.
+      highlights.packageChanged(tenantId, saved);
+      return saved;
     },
   });
 
@@ -93,7 +102,10 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     responses: { 204: { description: 'Deleted' } },
     handler: async ({ principal, req, params }) => {
       requireManager(principal);
-      await storage.customerPackages.delete(await tenantOf(storage, principal, req), params.id);
+      const tenantId = await tenantOf(storage, principal, req);
+      const pkg = await storage.customerPackages.getById(tenantId, params.id);
+      await storage.customerPackages.delete(tenantId, params.id);
+      highlights.packageChanged(tenantId, pkg, true);
       return undefined;
     },
   });
@@ -249,10 +261,32 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     responses: { 204: { description: 'Deleted' } },
     handler: async ({ principal, req, params }) => {
       requireManager(principal);
-      await storage.customers.delete(await tenantOf(storage, principal, req), params.id);
+      await customers.remove(await tenantOf(storage, principal, req), params.id);
       return undefined;
     },
   });
+
+  for (const highlighted of [true, false]) {
+    api.route({
+      method: highlighted ? 'put' : 'delete',
+      path: '/customers/{id}/highlight',
+      summary: highlighted
+        ? 'Highlight a customer (§3.3 3.3): a no-call flag on the customer; their numbers are refused by every outbound path, though on no DNC list'
+        : 'Remove the highlight (§3.3 3.4 "Remove highlighting"); DNC entries of the same numbers stay in force',
+      description:
+        'The highlight and DNC list entries are two kinds of no-call, set and removed independently: either alone keeps a number from being called ' +
+        '(POST /dnc/screen names which: `dnc` or `highlighted-customer`). A highlight counts in the customer\'s own package, across packages where numbers are globally unique, ' +
+        'and not while the package is closed. Idempotent.',
+      tags: ['Customers'],
+      access: 'authenticated',
+      params: idParams,
+      responses: { 200: { description: 'The customer now', schema: customerOut } },
+      handler: async ({ principal, req, params }) => {
+        requireSupervisor(principal);
+        return highlights.set(await tenantOf(storage, principal, req), params.id, highlighted);
+      },
+    });
+  }
 
   api.route({
     method: 'post',

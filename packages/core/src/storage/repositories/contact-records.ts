@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
-import { TenantScopedRepository } from '../repository.js';
+import { insertInBatches, TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
 import { afterPosition, decodeCursor, encodeCursor, pageLimitSchema, withinTime } from './cursor.js';
 
@@ -100,12 +100,28 @@ export class ContactRecordRepository extends TenantScopedRepository<RecordRow> {
     return toRecord(await this.insertOne(tenantId, { ...rest, packageKey: packageId ?? '', qcRequired: false, qcResult: null, qcNotes: null, qcFirstAt: null, qcLastAt: null }));
   }
 
-  /** Many records of one tenant in batched statements (the connected-call recorder). */
-  async addMany(tenantId: string, records: readonly NewContactRecord[]): Promise<number> {
-    return this.insertMany(
-      tenantId,
-      records.map(({ packageId, ...rest }) => ({ ...rest, packageKey: packageId ?? '', qcRequired: false, qcResult: null, qcNotes: null, qcFirstAt: null, qcLastAt: null })),
+  /**
+   * Many records of one tenant in batched statements (the connected-call recorder). `createdAt`
+   * (default now) dates records brought from elsewhere: a migrated history, the demo's.
+   */
+  async addMany(tenantId: string, records: ReadonlyArray<NewContactRecord & { createdAt?: number }>): Promise<number> {
+    const now = this.ctx.clock.now();
+    const rows = records.map(({ packageId, createdAt, ...rest }) =>
+      this.codec.toRow({
+        ...rest,
+        id: this.ctx.newId(),
+        tenantId,
+        packageKey: packageId ?? '',
+        qcRequired: false,
+        qcResult: null,
+        qcNotes: null,
+        qcFirstAt: null,
+        qcLastAt: null,
+        createdAt: createdAt ?? now,
+        updatedAt: createdAt ?? now,
+      }),
     );
+    return this.run(() => insertInBatches(this.ctx.db, this.ctx.dialect, this.table, rows));
   }
 
   async get(tenantId: string, id: string, filter: Pick<ContactRecordFilter, 'visibleTo'> = {}): Promise<ContactHistoryEntry> {

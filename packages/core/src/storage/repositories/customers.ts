@@ -5,6 +5,7 @@ import { ConflictError } from '../../errors/errors.js';
 import type { StorageDialect } from '../config.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { bulkStatements } from '../bulk-statements.js';
 import { escapeLike } from './agents.js';
 import { customerValueSql } from './customer-packages.js';
 import { SUBMISSION_COLUMNS, submissionOf, successfulCustomersQuery, type SubmissionFilter, type SuccessfulSubmission } from './successful-customers.js';
@@ -41,6 +42,20 @@ export interface Customer {
 type CustomerRow = Omit<Customer, 'phones' | 'packageId'> & { packageKey: string };
 
 export type NewCustomerValues = Omit<Customer, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
+
+/** A number of a highlighted customer, as the compliance screen loads them. */
+export interface HighlightedNumber {
+  customerId: string;
+  /** null: the tenant's default package. */
+  packageId: string | null;
+  number: string;
+}
+
+const CUSTOMER_COLUMNS = [
+  'id', 'tenant_id', 'package_key', 'name', 'email', 'gender', 'age', 'address', 'area', 'notes', 'custom', 'tags', 'data_source_id',
+  'task_id', 'agent_number', 'allocated_at', 'total_calls', 'last_call_result', 'funnel_stage', 'no_call', 'created_at', 'updated_at',
+] as const;
+const PHONE_COLUMNS = ['tenant_id', 'package_key', 'customer_id', 'number', 'position'] as const;
 
 export interface CustomerSearch {
   packageId?: string | null;
@@ -112,8 +127,44 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     return { ...rest, packageId, phones, id: row.id, tenantId, createdAt: now, updatedAt: now };
   }
 
+  /**
+   * Many customers of one tenant in one transaction, with the import's bulk statements
+   * (prepared single-row inserts on SQLite, multi-row INSERTs on PostgreSQL): either all
+   * land or none does. Values are stored as given — validate them as `CustomerService`
+   * does — and a number another customer of the package has is a ConflictError.
+   * `createdAt` (default now) dates customers brought from elsewhere. Returns the new ids, in order.
+   */
+  async insertBatch(tenantId: string, customers: ReadonlyArray<NewCustomerValues & { createdAt?: number }>): Promise<string[]> {
+    const now = this.ctx.clock.now();
+    const ids: string[] = [];
+    const rows: Array<Array<string | number | boolean | null>> = [];
+    const phones: Array<Array<string | number>> = [];
+    for (const c of customers) {
+      const id = this.ctx.newId();
+      const packageKey = c.packageId ?? '';
+      const createdAt = c.createdAt ?? now;
+      ids.push(id);
+      rows.push([
+        id, tenantId, packageKey, c.name, c.email, c.gender, c.age, c.address, c.area, c.notes, JSON.stringify(c.custom), JSON.stringify(c.tags), c.dataSourceId,
+        c.taskId, c.agentNumber, c.allocatedAt, c.totalCalls, c.lastCallResult, c.funnelStage, c.noCall, createdAt, Math.max(createdAt, now),
+      ]);
+      c.phones.forEach((number, position) => phones.push([tenantId, packageKey, id, number, position]));
+    }
+    if (rows.length === 0) return ids;
+    // The bulk statements report a repeated number or unique value as a ConflictError naming the index.
+    await this.run(() =>
+      this.transaction(async (trx) => {
+        const db = await bulkStatements(trx, this.ctx.dialect);
+        await db.insert('customers', CUSTOMER_COLUMNS, rows);
+        await db.insert('customer_phones', PHONE_COLUMNS, phones);
+      }),
+    );
+    return ids;
+  }
+
   async replace(tenantId: string, id: string, values: NewCustomerValues): Promise<Customer> {
-    const { phones, packageId, ...rest } = values;
+    // The highlight flag has its own write (setNoCall): a change of the other fields never resets it.
+    const { phones, packageId, noCall: _noCall, ...rest } = values;
     const now = this.ctx.clock.now();
     await this.transaction(async (trx) => {
       const updated = await this.run(() => this.scoped(tenantId, trx).where('id', id).update(this.codec.toRow({ ...rest, packageKey: packageId ?? '', updatedAt: now })), {
@@ -124,6 +175,42 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
       await this.writePhones(trx, tenantId, packageId ?? '', id, phones);
     });
     return this.get(tenantId, id);
+  }
+
+  /** Sets or clears the "highlight" no-call flag (§3.3 3.3–3.4); returns the customer now. */
+  async setNoCall(tenantId: string, id: string, noCall: boolean): Promise<Customer> {
+    const updated = await this.run(() => this.scoped(tenantId).where('id', id).update({ no_call: noCall, updated_at: this.ctx.clock.now() }));
+    if (updated === 0) await this.getById(tenantId, id);
+    return this.get(tenantId, id);
+  }
+
+  /**
+   * The numbers of the tenant's highlighted customers, in keyset pages (customer, then
+   * position): what the compliance screen loads. The partial index on highlighted customers
+   * (migration 0014) makes it read only them, however many customers the tenant has.
+   */
+  async *streamHighlighted(tenantId: string, pageSize = 10_000): AsyncIterable<HighlightedNumber[]> {
+    let after: [string, number] | undefined;
+    for (;;) {
+      const rows = (await this.run(() => {
+        const query = this.ctx
+          .db('customers as c')
+          .join('customer_phones as p', 'p.customer_id', 'c.id')
+          .where('c.tenant_id', tenantId)
+          // Written as the partial index's predicate, so the planner can use it.
+          .whereRaw('c.no_call')
+          .select('c.id', 'c.package_key', 'p.number', 'p.position')
+          .orderBy([{ column: 'c.id' }, { column: 'p.position' }])
+          .limit(pageSize);
+        if (after) query.whereRaw('(c.id > ? or (c.id = ? and p.position > ?))', [after[0], after[0], after[1]]);
+        return query;
+      })) as Array<{ id: string; package_key: string; number: string; position: number | string }>;
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ customerId: r.id, packageId: r.package_key === '' ? null : r.package_key, number: r.number }));
+      if (rows.length < pageSize) return;
+      const last = rows.at(-1)!;
+      after = [last.id, Number(last.position)];
+    }
   }
 
   async get(tenantId: string, id: string): Promise<Customer> {

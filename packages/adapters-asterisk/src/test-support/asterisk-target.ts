@@ -15,6 +15,11 @@ export const RECORD_ENV = 'SWITCHBOARD_RECORD_TRACES';
 
 const AGENTS: Partial<Record<PartyName, string>> = { agent1: '1001', agent2: '1002', supervisor: '2001' };
 const PATIENCE_MS = 10_000;
+/**
+ * The adapter's `soundsDir` in the suite: a fixed absolute path (recorded traces name it), where
+ * the suite publishes tenants' files and an Asterisk on this machine reads them.
+ */
+export const CONFORMANCE_SOUNDS_DIR = '/tmp/switchboard-sounds';
 
 export interface AsteriskTargetOptions {
   /** The running test's name (for trace files): `() => expect.getState().currentTestName`. */
@@ -63,6 +68,7 @@ function session(name: string, backend: Backend, options: AsteriskTargetOptions)
     trunks: { test: 'Local/{number}@switchboard-test', inbound: 'Local/{number}@switchboard-inbound', pjsip: 'PJSIP/{number}@nowhere' },
     defaultTrunk: 'test',
     reconnect: exponentialBackoff({ initialMs: 200, maxMs: 1_000, jitter: 0 }),
+    media: { soundsDir: CONFORMANCE_SOUNDS_DIR },
     logger: options.logger ?? silentLogger,
   });
   const callers: string[] = [];
@@ -70,6 +76,7 @@ function session(name: string, backend: Backend, options: AsteriskTargetOptions)
   return adapter.connect().then((): AsteriskSession => ({
     adapter,
     traits: { sipCodes: false, patienceMs: PATIENCE_MS },
+    soundsDir: CONFORMANCE_SOUNDS_DIR,
     party: partyEndpoint,
     async placeInbound(dialed, callerNumber) {
       // The caller is a Local channel whose ;2 half enters Stasis as the inbound call; its ;1 half answers like a phone.

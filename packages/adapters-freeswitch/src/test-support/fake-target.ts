@@ -5,7 +5,7 @@ import type { ConformanceSession, ConformanceTarget } from '@switchboard/core/te
 import { FreeSwitchAdapter } from '../freeswitch-adapter.js';
 import { EslProxy } from './esl-proxy.js';
 import { FakeFreeSwitch, type FakeFreeSwitchOptions } from './fake-freeswitch.js';
-import { conformanceAdapterOptions, conformanceParty, OutsideWorld, TEARDOWN, traceName } from './real-target.js';
+import { CONFORMANCE_SOUNDS_DIR, conformanceAdapterOptions, conformanceParty, OutsideWorld, TEARDOWN, traceName } from './real-target.js';
 import { formatTrace } from './trace-file.js';
 
 export interface FakeFreeSwitchTargetOptions extends Omit<FakeFreeSwitchOptions, 'clock'> {
@@ -40,6 +40,7 @@ export function fakeFreeSwitchTarget(options: FakeFreeSwitchTargetOptions = {}):
       return {
         adapter,
         traits: { sipCodes: false, patienceMs: 10_000 },
+        soundsDir: CONFORMANCE_SOUNDS_DIR,
         party: conformanceParty,
         async placeInbound(dialed, callerNumber) {
           await outside.placeInbound(dialed, callerNumber);

@@ -17,6 +17,12 @@ export function conformanceParty(name: PartyName): Endpoint {
   return extension ? { kind: 'extension', extension } : { kind: 'external', number: name };
 }
 
+/**
+ * The adapter's `soundsDir` in the suite: a fixed path (recorded traces name it), where the suite
+ * publishes tenants' files and a FreeSWITCH on this machine reads them.
+ */
+export const CONFORMANCE_SOUNDS_DIR = '/tmp/switchboard-sounds';
+
 /** Adapter options that reach the test dialplan's parties (`switchboard-test`) over loopback channels. */
 export function conformanceAdapterOptions(host: string, port: number, password: string, clock: Clock, logger: Logger): FreeSwitchAdapterOptions {
   return {
@@ -32,7 +38,7 @@ export function conformanceAdapterOptions(host: string, port: number, password: 
     trunks: { test: 'loopback/{number}/switchboard-test', directory: 'user/{number}@switchboard.test', failing: 'error/{number}' },
     defaultTrunk: 'test',
     inbound: { contexts: ['switchboard-inbound'] },
-    soundsDir: '/tmp/switchboard-sounds',
+    soundsDir: CONFORMANCE_SOUNDS_DIR,
     recordingsDir: '/tmp/switchboard-recordings',
   };
 }
@@ -159,6 +165,7 @@ function realSession(adapter: MediaAdapter, world: Pick<ConformanceSession, 'pla
   return {
     adapter,
     traits: { sipCodes: false, patienceMs: 10_000 },
+    soundsDir: CONFORMANCE_SOUNDS_DIR,
     party: conformanceParty,
     ...world,
     async until(done, timeoutMs, what) {

@@ -6,7 +6,7 @@ import type { Destination, DestinationHandler } from '../destination/destination
 import { createEmitter, type TypedEmitter } from '../events/typed-emitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { MediaAdapter } from '../media/media-adapter.js';
-import type { CallIncomingEvent, MediaEvent } from '../media/media-events.js';
+import type { CallIncomingEvent, Endpoint, MediaEvent } from '../media/media-events.js';
 import { configuredMediaRefs, type MediaRefResolver } from '../media-files/media-library.js';
 import type { Random } from '../random/random.js';
 import { BatchWriter } from '../storage/batch-writer.js';
@@ -144,13 +144,15 @@ export class Routing {
    */
   async blindTransfer(tenantId: string, from: string, to: Destination): Promise<{ callId: string }> {
     const tenant = await this.prepare(tenantId);
-    const talking = this.lines.talkingOn(from);
+    const { acd, media } = this.options;
+    // An agent's phone is the endpoint the ACD rings for them, which need not be an extension of the same number.
+    const fromEndpoint: Endpoint = acd.hasAgent(tenantId, from) ? acd.endpointOf(tenantId, from) : { kind: 'extension', extension: from };
+    const talking = this.lines.talkingOn(fromEndpoint.kind === 'extension' ? fromEndpoint.extension : from);
     if (!talking) throw new ConflictError(`${from} is not talking with anyone, so there is nothing to transfer`);
     const customer = talking.otherCallId;
     const owner = this.sessions.get(customer);
     if (owner && owner.callId !== customer) throw new ConflictError(`${from} placed this call; only a caller can be transferred`);
     const target = transferTarget(to);
-    const { acd, media } = this.options;
     await acd.releaseConnected(tenantId, from, target);
     const session = owner ?? (await this.adopt(tenantId, customer));
     session.release(talking.legId, customer, target);
@@ -159,7 +161,6 @@ export class Routing {
     const mediaRefs = this.options.mediaRefs ?? configuredMediaRefs;
     await media.hold(customer, music ? { music: mediaRefs.resolve(tenantId, music) } : {});
     await media.hangup(talking.legId, 'NORMAL_CLEARING').catch(() => undefined);
-    const fromEndpoint = acd.hasAgent(tenantId, from) ? acd.endpointOf(tenantId, from) : { kind: 'extension' as const, extension: from };
     session.transfer(to, { endpoint: fromEndpoint, number: from }).catch((error: unknown) => this.options.logger.warn({ err: error, callId: customer }, 'blind transfer failed'));
     return { callId: customer };
   }

@@ -1,8 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '@switchboard/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseWav, type Clock } from '@switchboard/core';
 import type { FakeChannel, RunningApp } from './fake-channel.js';
 import { playbackDurationMs } from './dialplan.js';
 import type { Latency } from './fake-switch.js';
+
+/**
+ * A playback argument that is a file path, as FreeSWITCH's `playback` finds it on disk:
+ * undefined when the argument is not an absolute path (streams, say_string …); null when
+ * there is no such file (FreeSWITCH then answers FILE NOT FOUND at once, with no
+ * PLAYBACK_START); else how long it plays — a WAV as long as its header says (mod_sndfile
+ * reads any rate and channel count and resamples), another file a nominal second.
+ */
+function fileOnDisk(arg: string): number | null | undefined {
+  if (!arg.startsWith('/')) return undefined;
+  if (!existsSync(arg)) return null;
+  if (!/\.wav$/i.test(arg)) return 1000;
+  try {
+    return parseWav(readFileSync(arg)).durationMs;
+  } catch {
+    return 1000;
+  }
+}
+
+/** How long a playback argument plays: a file on disk for its length, anything else as `playbackDurationMs` says. */
+function durationMs(arg: string): number | undefined {
+  return fileOnDisk(arg) ?? playbackDurationMs(arg);
+}
 
 /** What the media side needs from the channel engine. */
 export interface MediaHost {
@@ -101,8 +125,16 @@ export class FakeMedia {
       this.endPlayback(channel, 'done', '-ERR unsupported application');
       return;
     }
+    if (fileOnDisk(app.data) === null) {
+      // switch_ivr_play_file cannot open it: the application ends at once, with no PLAYBACK_START / STOP (nor any loop).
+      channel.playing.pop();
+      this.host.executeComplete(channel, app, 'FILE NOT FOUND');
+      const below = channel.inner;
+      if (below && !channel.hangupCause) this.runPlayback(channel, below);
+      return;
+    }
     this.host.emit('PLAYBACK_START', channel, [['Playback-File-Path', app.data]]);
-    app.remainingMs = playbackDurationMs(app.data);
+    app.remainingMs = durationMs(app.data);
     this.runPlayback(channel, app);
   }
 
@@ -112,7 +144,7 @@ export class FakeMedia {
     if (duration === undefined) return; // streams (local_stream, endless tones) play until stopped
     app.timer = this.host.clock.setTimer(duration, () => {
       const loopsLeft = app.loops ?? 1;
-      const full = playbackDurationMs(app.data) ?? 0;
+      const full = durationMs(app.data) ?? 0;
       // FreeSWITCH stops looping an application that ran for under 0.5 s.
       if ((loopsLeft < 0 || loopsLeft > 1) && full >= 500) {
         app.loops = loopsLeft < 0 ? -1 : loopsLeft - 1;

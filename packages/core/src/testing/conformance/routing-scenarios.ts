@@ -1,3 +1,5 @@
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { Acd } from '../../acd/acd.js';
 import { agentRecord } from '../../acd/test-support/acd-harness.js';
@@ -6,6 +8,11 @@ import { SystemClock } from '../../clock/system-clock.js';
 import type { Destination, DestinationHandler } from '../../destination/destination.js';
 import { silentLogger } from '../../logging/logger.js';
 import type { MediaRef } from '../../media/media-ref.js';
+import { MediaFileStore } from '../../media-files/media-file-store.js';
+import { MediaLibrary, TENANT_MEDIA_DIR } from '../../media-files/media-library.js';
+import { MediaPublisher } from '../../media-files/media-publisher.js';
+import { makeWav } from '../../media-files/test-audio.js';
+import { parseWav } from '../../media-files/wav.js';
 import { SeededRandom } from '../../random/random.js';
 import type { CallDetailRecord } from '../../routing/cdr.js';
 import { RoutingStore } from '../../routing/routing-store.js';
@@ -16,9 +23,10 @@ import type { ConformanceSession, EventLog, PartyName } from './target.js';
 /**
  * Agent numbers of the scenarios, and the suite party each one's phone is. 101 answers at
  * once; 102 rings half a second first, so that in a ring group 101 is always the first to
- * answer, on every server, and 102's leg is still ringing when it is cancelled.
+ * answer, on every server, and 102's leg is still ringing when it is cancelled. 103 and 104
+ * take blind transfers: 103 answers at once, 104 never does.
  */
-const PHONES: Record<string, PartyName> = { '101': 'agent1', '102': 'answer' };
+const PHONES: Record<string, PartyName> = { '101': 'agent1', '102': 'answer', '103': 'agent2', '104': 'noanswer' };
 /** The DID every scenario's caller dials (the lab dialplans hand any digits to Switchboard), and the caller. */
 const DID = '7001';
 const CALLER = '+15550002000';
@@ -35,6 +43,10 @@ interface RoutingWorld {
   /** Every CDR routing wrote, in order. */
   cdrs: CallDetailRecord[];
   clock: Clock;
+  /** The tenant's uploads by name, as routing plays them (`tenants/<tenantId>/<name>`). */
+  library: MediaLibrary;
+  /** Run after the scenario, last first. */
+  cleanup: Array<() => Promise<unknown>>;
 }
 
 /**
@@ -46,6 +58,7 @@ interface RoutingWorld {
 export function routingScenarios(current: () => { s: ConformanceSession; log: EventLog }, timeoutMs: number): void {
   let world: RoutingWorld | undefined;
   afterEach(async () => {
+    for (const step of world?.cleanup.splice(0).reverse() ?? []) await step();
     await world?.routing.close();
     await world?.acd.close();
     await world?.storage.close();
@@ -64,6 +77,8 @@ export function routingScenarios(current: () => { s: ConformanceSession; log: Ev
     await storage.agentGroups.create(tenant.id, { name: 'Queue', number: QUEUE, members: [{ agentNumber: '101', kind: 'static' }], queue: { strategy: 'longest-idle', waitingMusicEnabled: false } });
     // The ACD hands what its queues let go of (overflow, timeout) to routing, built after it.
     const destinations: DestinationHandler = (request) => routing.destinationHandler(request);
+    const library = new MediaLibrary(storage);
+    await library.load();
     const acd = new Acd({
       storage,
       media: s.adapter,
@@ -71,16 +86,17 @@ export function routingScenarios(current: () => { s: ConformanceSession; log: Ev
       random: new SeededRandom(3),
       logger: silentLogger,
       destinations,
+      mediaRefs: library,
       agentEndpoint: (_tenant, number) => s.party(PHONES[number]!),
     });
-    const routing = new Routing({ storage, media: s.adapter, clock, random: new SeededRandom(4), logger: silentLogger, acd });
+    const routing = new Routing({ storage, media: s.adapter, clock, random: new SeededRandom(4), logger: silentLogger, acd, mediaRefs: library });
     acd.start();
     routing.start();
     const cdrs: CallDetailRecord[] = [];
     routing.events.on('cdr', (cdr) => cdrs.push(cdr));
     await acd.tenant(tenant.id);
     for (const number of loggedIn) await acd.login(tenant.id, number);
-    world = { acd, routing, store: new RoutingStore(storage, routing), storage, tenantId: tenant.id, cdrs, clock };
+    world = { acd, routing, store: new RoutingStore(storage, routing), storage, tenantId: tenant.id, cdrs, clock, library, cleanup: [] };
     return world;
   }
 
@@ -218,6 +234,102 @@ export function routingScenarios(current: () => { s: ConformanceSession; log: Ev
       expect(log.has('playback.finished', callId)).toBe(false);
       expect(log.of('call.created').filter((e) => e.direction === 'outbound')).toEqual([]);
       expect(await theCdr(w, callId)).toMatchObject({ hangupReason: 'blacklist', answeredAt: null, talkMs: 0, route: [] });
+    },
+    timeoutMs,
+  );
+  /** The caller dials a DID that rings agent 101 directly, and talks with them. Returns the caller's leg and 101's. */
+  async function talkingWith101(w: RoutingWorld): Promise<{ callId: string; first: string }> {
+    const { s, log } = current();
+    const callId = await dialDid(w, { kind: 'agent', agentNumber: '101' });
+    await s.until(() => log.has('call.bridged', callId), s.traits.patienceMs * 2, 'the caller to talk with agent 101');
+    const first = log.first('call.bridged', callId)!.otherCallId;
+    expect(log.first('call.created', first)).toMatchObject({ direction: 'outbound', to: s.party('agent1') });
+    return { callId, first };
+  }
+
+  it(
+    'routing: blind transfer: the caller talking with an agent joins the new party, the agent is released',
+    async () => {
+      const { s, log } = current();
+      const w = await start(['101']);
+      const { callId, first } = await talkingWith101(w);
+      await w.routing.blindTransfer(w.tenantId, '101', { kind: 'agent', agentNumber: '103' });
+      // The agent who transferred is free at once: their leg is ended from our side.
+      await s.until(() => log.has('call.hangup', first), s.traits.patienceMs, 'the first agent released');
+      expect(log.first('call.hangup', first)).toMatchObject({ cause: 'NORMAL_CLEARING', side: 'local', answered: true });
+      const target = () => legsOf(log, callId).find((leg) => leg.callId !== first);
+      await s.until(() => target() !== undefined && log.of('call.bridged', callId).some((e) => e.otherCallId === target()!.callId), s.traits.patienceMs * 2, 'the caller to talk with the new party');
+      const second = target()!.callId;
+      expect(target()).toMatchObject({ direction: 'outbound', to: s.party('agent2') });
+      expect(log.of('call.bridged', callId).map((e) => e.otherCallId)).toEqual([first, second]);
+      // The caller waited on hold while the new party rang, and was taken off hold to talk.
+      expect(log.has('call.held', callId) && log.has('call.unheld', callId)).toBe(true);
+      expect(log.has('call.hangup', callId)).toBe(false);
+      // The new party puts the phone down: the caller is released too.
+      await s.adapter.hangup(second, 'NORMAL_CLEARING');
+      await s.until(() => log.has('call.hangup', callId), s.traits.patienceMs, 'the caller to be released');
+      expect(await theCdr(w, callId)).toMatchObject({
+        hangupReason: 'connected',
+        hangupParty: 'callee',
+        transferType: 'blind',
+        transferredTo: '103',
+        agentNumber: '103',
+        route: ['agent:101'],
+      });
+    },
+    timeoutMs,
+  );
+
+  it(
+    'routing: blind transfer nobody answers: the call comes back to the agent who transferred it',
+    async () => {
+      const { s, log } = current();
+      const w = await start(['101']);
+      await w.store.putSettings(w.tenantId, { blindTransfer: { ringTimeoutSec: 5, callBackNamePrefix: 'Back: ' } });
+      const { callId, first } = await talkingWith101(w);
+      await w.routing.blindTransfer(w.tenantId, '101', { kind: 'agent', agentNumber: '104' });
+      await s.until(() => log.has('call.hangup', first), s.traits.patienceMs, 'the first agent released');
+      const legs = () => legsOf(log, callId).filter((leg) => leg.callId !== first);
+      await s.until(() => legs().length === 2 && log.of('call.bridged', callId).some((e) => e.otherCallId === legs()[1]!.callId), 5_000 + s.traits.patienceMs * 2, 'the call to come back to agent 101');
+      const unanswered = legs()[0]!;
+      const back = legs()[1]!;
+      expect(unanswered).toMatchObject({ to: s.party('noanswer') });
+      // It rang for the transfer timeout, not the extension timeout (30 s).
+      const rang = log.first('call.hangup', unanswered.callId)!;
+      expect(rang).toMatchObject({ cause: 'NO_ANSWER', side: 'local', answered: false });
+      expect(rang.at - unanswered.at).toBeGreaterThanOrEqual(4_900);
+      expect(rang.at - unanswered.at).toBeLessThan(5_000 + s.traits.patienceMs);
+      // The phone that transferred it rings again, the caller's name marked so its user knows the call.
+      expect(back).toMatchObject({ to: s.party('agent1') });
+      expect(back.callerId.name?.startsWith('Back: ')).toBe(true);
+      expect(log.has('call.unheld', callId)).toBe(true);
+      await s.adapter.hangup(back.callId, 'NORMAL_CLEARING');
+      await s.until(() => log.has('call.hangup', callId), s.traits.patienceMs, 'the caller to be released');
+      expect(await theCdr(w, callId)).toMatchObject({ hangupReason: 'connected', transferType: 'blind', transferredTo: '104', agentNumber: '101', route: ['agent:101'] });
+    },
+    timeoutMs,
+  );
+
+  it(
+    'routing: DID → voice broadcast of an uploaded file: published for the media server, it plays to its end',
+    async () => {
+      const { s, log } = current();
+      const w = await start();
+      const publisher = new MediaPublisher({ storage: w.storage, dir: s.soundsDir, clock: w.clock, logger: silentLogger });
+      w.cleanup.push(() => rm(join(s.soundsDir, TENANT_MEDIA_DIR, w.tenantId), { recursive: true, force: true }), () => publisher.close());
+      const files = new MediaFileStore(w.storage, { observers: [publisher, w.library], logger: silentLogger });
+      // What people upload: 44.1 kHz stereo. The media servers get 8 kHz mono 16-bit (Asterisk's format_wav plays nothing else).
+      await files.upload(w.tenantId, { name: 'welcome' }, makeWav({ sampleRate: 44_100, channels: 2, frames: 2 * 44_100 }));
+      expect(parseWav(await readFile(publisher.pathOf(w.tenantId, 'welcome')))).toMatchObject({ codec: 'pcm', sampleRate: 8000, channels: 1, bitsPerSample: 16, durationMs: 2_000 });
+      const broadcastId = await add(w, 'voice-broadcasts', { name: 'Welcome', media: [{ kind: 'file', name: 'welcome' }] });
+      const callId = await dialDid(w, { kind: 'voice-broadcast', broadcastId });
+      await s.until(() => log.has('call.hangup', callId), 2_000 + s.traits.patienceMs * 2, 'the broadcast and the hang-up');
+      // Played to its end: not failed (a server that cannot read the file ends the playback at once).
+      expect(log.of('playback.finished', callId).map((e) => e.reason)).toEqual(['completed']);
+      const answered = log.first('call.answered', callId)!;
+      expect(log.first('playback.finished', callId)!.at - answered.at).toBeGreaterThanOrEqual(1_900);
+      expect(log.first('call.hangup', callId)).toMatchObject({ cause: 'NORMAL_CLEARING', side: 'local', answered: true });
+      expect(await theCdr(w, callId)).toMatchObject({ hangupReason: 'connected', hangupParty: 'system', route: [`voice-broadcast:${broadcastId}`, 'hangup'] });
     },
     timeoutMs,
   );

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { VirtualClock } from '../../clock/virtual-clock.js';
 import type { Endpoint } from '../../media/media-events.js';
 import { SeededRandom } from '../../random/random.js';
@@ -26,11 +29,14 @@ export function simulatedTarget(seed = 1): ConformanceTarget {
       for (const [name, script] of Object.entries(OUTSIDE)) pbx.scriptNumber(name, script);
       for (const extension of Object.values(EXTENSIONS)) pbx.setExtension(extension, { answer: 'auto' });
       await pbx.connect();
+      // Nothing reads it (the simulator plays any file name), but what the suite publishes has a place to go.
+      const soundsDir = mkdtempSync(join(tmpdir(), 'switchboard-sim-sounds-'));
       const step = 50;
       return {
         adapter: pbx,
         clock,
         traits: { sipCodes: true, patienceMs: 10_000 },
+        soundsDir,
         party(name): Endpoint {
           const extension = EXTENSIONS[name];
           return extension ? { kind: 'extension', extension } : { kind: 'external', number: name };
@@ -54,6 +60,7 @@ export function simulatedTarget(seed = 1): ConformanceTarget {
         async stop() {
           for (const call of await pbx.listCalls().catch(() => [])) await pbx.hangup(call.callId).catch(() => {});
           await pbx.close();
+          rmSync(soundsDir, { recursive: true, force: true });
         },
       };
     },

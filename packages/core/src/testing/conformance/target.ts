@@ -43,6 +43,12 @@ export interface ConformanceSession {
   /** The time the adapter lives on: a VirtualClock for the simulator; absent means real time. */
   clock?: Clock;
   traits: TargetTraits;
+  /**
+   * The adapter's `soundsDir`: where the media server reads the files that `file` refs name.
+   * The suite may write under it (its own `tenants/<tenantId>/` folders, removed afterwards),
+   * so the media server must be able to read what this process writes there.
+   */
+  soundsDir: string;
   /** Where a scripted party is reached. */
   party(name: PartyName): Endpoint;
   /**

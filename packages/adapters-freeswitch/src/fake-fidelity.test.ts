@@ -58,12 +58,12 @@ const ACCEPTED: Record<string, { channels: string[]; why: string }> = {
     why: "the first member's phone answers as its channel is created, and the other member's originate (sent 3 ms later) may not have created its channel yet when routing cancels it: then uuid_kill finds no channel and the adapter kills it as it shows up (one more uuid_kill). On the real server both channels appeared together in this recording; on the fake the other one comes a moment later",
   },
   'routing-blind-transfer-the-caller-talking-with-an-agent-joins-the-new-party-the-.esl': {
-    channels: ['loopback/1001-a#1'],
-    why: "the first agent's phone answers at once and routing bridges it to the caller on CHANNEL_ANSWER: in this recording the originate thread parked the leg first (CHANNEL_PARK, then EXECUTE_COMPLETE park when bridged, and CHANNEL_PARK again after the unbridge); on the fake the bridge takes the leg before its originate parks it, as in the other recordings. Open fake divergence (not yet fixed): the caller's hold music, executed right after uuid_park takes it out of the bridge, plays on the real server until routing takes the caller off hold (uuid_break, then the bridge to the new party); the fake ends it (PLAYBACK_STOP done) right after it starts, so the adapter has no playback to break",
+    channels: ['loopback/1001-a#1', 'loopback/7001-b#1'],
+    why: "the first agent's phone answers at once and routing bridges it to the caller on CHANNEL_ANSWER: in this recording the originate thread parked the leg first (CHANNEL_PARK, then EXECUTE_COMPLETE park when bridged, and CHANNEL_PARK again after the unbridge); on the fake the bridge takes the leg before its originate parks it, as in the other recordings. The caller's hold music ends with uuid_break and the uuid_bridge right behind it: on the real server the bridge reached the session thread first (PLAYBACK_STOP done, PLAYBACK ERROR), on the fake the break's frame comes first (PLAYBACK_STOP break)",
   },
   'routing-blind-transfer-nobody-answers-the-call-comes-back-to-the-agent-who-trans.esl': {
-    channels: [],
-    why: 'open fake divergence (not yet fixed): the caller\'s hold music, executed right after uuid_park takes it out of the bridge, plays on the real server for the 5 s the target rings, until routing takes the caller off hold (uuid_break, then the bridge to the phone that transferred it); the fake ends it (PLAYBACK_STOP done) right after it starts, so the adapter has no playback to break. The events per channel are the same; only their timing and that uuid_break differ',
+    channels: ['loopback/7001-b#1'],
+    why: "the caller's hold music ends with uuid_break and the uuid_bridge right behind it: on the real server the bridge reached the session thread first (PLAYBACK_STOP done, PLAYBACK ERROR), on the fake the break's frame comes first (PLAYBACK_STOP break); the commands and the other events are the same",
   },
   'holds-and-unholds-a-leg.esl': {
     channels: ['loopback/answer-a#1'],

@@ -441,11 +441,16 @@ export class FakeSwitch {
 
   /** `uuid_park`: out of its bridge (the partner parks too, park_after_bridge) or application, into park. */
   park(channel: FakeChannel): void {
-    this.later(() => !channel.hangupCause && this.parkNow(channel), 'soon');
+    const bridgedWhenSent = channel.bridge !== undefined;
+    this.later(() => !channel.hangupCause && this.parkNow(channel, bridgedWhenSent), 'soon');
   }
 
-  private parkNow(channel: FakeChannel): void {
+  private parkNow(channel: FakeChannel, bridgedWhenSent = false): void {
     const partner = channel.bridge;
+    // The bridge the command was to break broke meanwhile (the partner hung up) and park_after_bridge
+    // parked the channel: the park has happened, and an execute sent after the command (hold music)
+    // plays on — the real server handles the command before the execute queued behind it.
+    if (bridgedWhenSent && !partner && channel.app?.name === 'park' && channel.app.state) return;
     if (partner) this.breakBridge(channel, partner, 'park');
     this.media.endAllPlaybacks(channel);
     if (channel.app?.name === 'park') return;

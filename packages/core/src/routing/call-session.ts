@@ -315,16 +315,10 @@ export class CallSession {
   }
 
   private personEndpoint(to: Destination): { endpoint: Endpoint; number: string; agentNumber?: string } | undefined {
-    switch (to.kind) {
-      case 'agent':
-        return { endpoint: this.deps.acd.endpointOf(this.tenant.tenantId, to.agentNumber), number: to.agentNumber, agentNumber: to.agentNumber };
-      case 'extension':
-        return { endpoint: { kind: 'extension', extension: to.extension }, number: to.extension };
-      case 'external':
-        return { endpoint: { kind: 'external', number: to.number }, number: to.number };
-      default:
-        return undefined;
-    }
+    const number = personNumber(to);
+    if (number === undefined) return undefined;
+    if (to.kind === 'agent') return { endpoint: this.deps.acd.endpointOf(this.tenant.tenantId, number), number, agentNumber: number };
+    return { endpoint: to.kind === 'extension' ? { kind: 'extension', extension: number } : { kind: 'external', number }, number };
   }
 
   noteRingFailure(event: CallHangupEvent): void {
@@ -450,6 +444,20 @@ export class CallSession {
       isHoliday: (date) => this.tenant.isHoliday(date),
     });
     this.deps.finished(this, cdr);
+  }
+}
+
+/** The number of a destination that is one person's phone (an agent, an extension, an outside number); else undefined. */
+export function personNumber(to: Destination): string | undefined {
+  switch (to.kind) {
+    case 'agent':
+      return to.agentNumber;
+    case 'extension':
+      return to.extension;
+    case 'external':
+      return to.number;
+    default:
+      return undefined;
   }
 }
 

@@ -12,7 +12,7 @@ import type { Random } from '../random/random.js';
 import { BatchWriter } from '../storage/batch-writer.js';
 import { didKey } from '../storage/repositories/dids.js';
 import type { Storage } from '../storage/storage.js';
-import { CallSession, label, type SessionDeps } from './call-session.js';
+import { CallSession, label, personNumber, type SessionDeps } from './call-session.js';
 import { ConflictError } from '../errors/errors.js';
 import { applyRoutePrefix, callerIdentity } from './caller-number.js';
 import type { CallDetailRecord, CallType } from './cdr.js';
@@ -152,7 +152,8 @@ export class Routing {
     const customer = talking.otherCallId;
     const owner = this.sessions.get(customer);
     if (owner && owner.callId !== customer) throw new ConflictError(`${from} placed this call; only a caller can be transferred`);
-    const target = transferTarget(to);
+    // What the CDR's "transferred to" shows: the number for a person, else the destination (`agent-group:601`).
+    const target = personNumber(to) ?? label(to);
     await acd.releaseConnected(tenantId, from, target);
     const session = owner ?? (await this.adopt(tenantId, customer));
     session.release(talking.legId, customer, target);
@@ -362,19 +363,5 @@ function featureCallType(feature: PhoneFeature): CallType {
       return 'pickup';
     default:
       return 'internal';
-  }
-}
-
-/** What a CDR's "transferred to" shows: the number for a person, else the destination (`agent-group:600`). */
-function transferTarget(to: Destination): string {
-  switch (to.kind) {
-    case 'agent':
-      return to.agentNumber;
-    case 'extension':
-      return to.extension;
-    case 'external':
-      return to.number;
-    default:
-      return label(to);
   }
 }

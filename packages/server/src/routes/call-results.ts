@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { callResultSchema, patchOf, ValidationError, type CallResult, type Storage } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
-import { defined, idParams } from './crm-params.js';
+import { defined, idParams, managerDeleteRoute } from './crm-params.js';
 import { requireManager, tenantOf } from './tenant-scope.js';
 
 const tags = ['Sales funnel'];
@@ -97,18 +97,5 @@ export function callResultRoutes(api: Api, ctx: AppContext): void {
     },
   });
 
-  api.route({
-    method: 'delete',
-    path: '/call-results/{id}',
-    summary: 'Delete a call result; contact records that name it keep its id',
-    tags,
-    access: 'authenticated',
-    params: idParams,
-    responses: { 204: { description: 'Deleted' } },
-    handler: async ({ principal, req, params }) => {
-      requireManager(principal);
-      await storage.callResults.delete(await tenantOf(storage, principal, req), params.id);
-      return undefined;
-    },
-  });
+  managerDeleteRoute(api, storage, { path: '/call-results', summary: 'Delete a call result; contact records that name it keep its id', tags, remove: (tenantId, id) => storage.callResults.delete(tenantId, id) });
 }

@@ -5,10 +5,10 @@ import { problemSchema } from '../http/problem.js';
 import { readUpload } from '../http/upload.js';
 import type { AppContext } from '../context.js';
 import { DEFAULT_IMPORT_MAX_BYTES } from './customer-imports.js';
+import { idParams, managerDeleteRoute } from './crm-params.js';
 import { requireManager, tenantOf } from './tenant-scope.js';
 
 const tags = ['Customers'];
-const idParams = z.object({ id: z.string().min(1).max(64) });
 const stamps = { id: z.string(), createdAt: z.number().int(), updatedAt: z.number().int() };
 const labelOut = z.object({ ...stamps, name: z.string(), color: z.string(), description: z.string() });
 const dictionaryOut = dictionarySchema.extend(stamps).extend({ entries: z.number().int().optional() });
@@ -65,20 +65,7 @@ export function crmCatalogRoutes(api: Api, ctx: AppContext): void {
         return label;
       },
     });
-    api.route({
-      method: 'delete',
-      path: `${path}/{id}`,
-      summary: `Delete a ${what.toLowerCase()}; customers that had it lose it`,
-      tags,
-      access: 'authenticated',
-      params: idParams,
-      responses: { 204: { description: 'Deleted' } },
-      handler: async ({ principal, req, params }) => {
-        requireManager(principal);
-        await repository.delete(await tenantOf(storage, principal, req), params.id);
-        return undefined;
-      },
-    });
+    managerDeleteRoute(api, storage, { path, summary: `Delete a ${what.toLowerCase()}; customers that had it lose it`, tags, remove: (tenantId, id) => repository.delete(tenantId, id) });
   };
   labels('/customer-tags', 'Customer tag', storage.customerTags);
   labels('/data-sources', 'Data source', storage.dataSources);
@@ -127,20 +114,7 @@ export function crmCatalogRoutes(api: Api, ctx: AppContext): void {
     },
   });
 
-  api.route({
-    method: 'delete',
-    path: '/dictionaries/{id}',
-    summary: 'Delete a dictionary and its entries',
-    tags,
-    access: 'authenticated',
-    params: idParams,
-    responses: { 204: { description: 'Deleted' } },
-    handler: async ({ principal, req, params }) => {
-      requireManager(principal);
-      await storage.dictionaries.delete(await tenantOf(storage, principal, req), params.id);
-      return undefined;
-    },
-  });
+  managerDeleteRoute(api, storage, { path: '/dictionaries', summary: 'Delete a dictionary and its entries', tags, remove: (tenantId, id) => storage.dictionaries.delete(tenantId, id) });
 
   api.route({
     method: 'get',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ValidationError, type Storage } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
-import { isSupervisor } from './tenant-scope.js';
+import type { Api } from '../http/api.js';
+import { isSupervisor, requireManager, tenantOf } from './tenant-scope.js';
 
 /** Request pieces the CRM routes share. */
 
@@ -51,4 +52,22 @@ export async function agentNumberOf(storage: Storage, tenantId: string, principa
 /** The object without its undefined fields (optional query parameters left out). */
 export function defined<T extends Record<string, unknown>>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** `DELETE <path>/{id}` of a tenant's object that administrators manage: 204, or the repository's refusal. */
+export function managerDeleteRoute(api: Api, storage: Storage, route: { path: string; summary: string; tags: string[]; remove: (tenantId: string, id: string) => Promise<unknown> }): void {
+  api.route({
+    method: 'delete',
+    path: `${route.path}/{id}`,
+    summary: route.summary,
+    tags: route.tags,
+    access: 'authenticated',
+    params: idParams,
+    responses: { 204: { description: 'Deleted' } },
+    handler: async ({ principal, req, params }) => {
+      requireManager(principal);
+      await route.remove(await tenantOf(storage, principal, req), params.id);
+      return undefined;
+    },
+  });
 }

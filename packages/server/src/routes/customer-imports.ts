@@ -15,6 +15,7 @@ import { exportQueryShape, exportResponse, sendExport } from '../http/export-dow
 import { problemSchema } from '../http/problem.js';
 import { storeUpload } from '../http/upload-file.js';
 import type { AppContext } from '../context.js';
+import { customerFilterShape } from './customers.js';
 import { jobOut } from './jobs.js';
 import { requireSupervisor, tenantOf } from './tenant-scope.js';
 
@@ -130,15 +131,8 @@ export function customerImportRoutes(api: Api, ctx: AppContext): void {
     tags,
     access: 'authenticated',
     query: z.object({
-      packageId: z.string().optional().describe("A package id, or 'default'; every package when absent"),
-      q: z.string().max(100).optional(),
-      taskId: z.string().optional(),
-      agentNumber: z.string().optional(),
-      funnelStage: z.string().optional(),
-      callResult: z.string().optional(),
-      tag: z.string().optional(),
+      ...customerFilterShape,
       dataSourceId: z.string().optional(),
-      mask: z.enum(['true', 'false']).optional(),
       ...exportQueryShape,
     }),
     responses: { 200: exportResponse },

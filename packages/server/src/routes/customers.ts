@@ -33,6 +33,17 @@ export const customerOut = z.object({
   updatedAt: z.number().int(),
 });
 const idParams = z.object({ id: z.string().min(1).max(64) });
+/** The filters of a customer search; the export takes the same ones. */
+export const customerFilterShape = {
+  packageId: z.string().optional().describe("A package id, or 'default' for the default package; all packages when absent"),
+  q: z.string().max(100).optional(),
+  taskId: z.string().optional(),
+  agentNumber: z.string().optional(),
+  funnelStage: z.string().optional(),
+  callResult: z.string().optional(),
+  tag: z.string().optional(),
+  mask: z.enum(['true', 'false']).optional(),
+};
 
 /**
  * Customer packages, custom fields and customers (manual §3.2.1, §3.2.2, §3.3.3). Agents
@@ -183,14 +194,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     tags: ['Customers'],
     access: 'authenticated',
     query: z.object({
-      packageId: z.string().optional().describe("A package id, or 'default' for the default package; all packages when absent"),
-      q: z.string().max(100).optional(),
-      taskId: z.string().optional(),
-      agentNumber: z.string().optional(),
-      funnelStage: z.string().optional(),
-      callResult: z.string().optional(),
-      tag: z.string().optional(),
-      mask: z.enum(['true', 'false']).optional(),
+      ...customerFilterShape,
       limit: z.coerce.number().int().min(1).max(1000).default(100),
       offset: z.coerce.number().int().min(0).default(0),
     }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { funnelStageSchema, NotFoundError, patchOf, type FunnelStage } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
-import { checkPackage, idParams, packageQuery } from './crm-params.js';
+import { checkPackage, idParams, managerDeleteRoute, packageQuery } from './crm-params.js';
 import { isSupervisor, requireManager, tenantOf } from './tenant-scope.js';
 
 const tags = ['Sales funnel'];
@@ -93,18 +93,5 @@ export function funnelStageRoutes(api: Api, ctx: AppContext): void {
     },
   });
 
-  api.route({
-    method: 'delete',
-    path: '/funnel-stages/{id}',
-    summary: 'Delete a sales funnel stage nothing uses; one used by call results, contact records or customers is refused (409) naming them: close it instead',
-    tags,
-    access: 'authenticated',
-    params: idParams,
-    responses: { 204: { description: 'Deleted' } },
-    handler: async ({ principal, req, params }) => {
-      requireManager(principal);
-      await storage.funnelStages.delete(await tenantOf(storage, principal, req), params.id);
-      return undefined;
-    },
-  });
+  managerDeleteRoute(api, storage, { path: '/funnel-stages', summary: 'Delete a sales funnel stage nothing uses; one used by call results, contact records or customers is refused (409) naming them: close it instead', tags, remove: (tenantId, id) => storage.funnelStages.delete(tenantId, id) });
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError } from '../errors/errors.js';
+import { VirtualClock } from '../clock/virtual-clock.js';
+import { ListMigrationSource, MIGRATIONS_TABLE, migrations } from '../storage/migrations/index.js';
 import { storageTargets, useStorage } from '../storage/test-support.js';
 import { CustomerService, maskNumber } from './customers.js';
 
@@ -94,6 +96,31 @@ describe.each(storageTargets())('customers on $name', (target) => {
     await expect(repeated).rejects.toBeInstanceOf(ConflictError);
     expect((await service().search(db.tenants.a, { packageId: pkg.id })).total).toBe(2);
     expect(await db.storage.customers.insertBatch(db.tenants.a, [])).toEqual([]);
+  });
+});
+
+describe.each(storageTargets())('customers stored before migration 0015, on $name', (target) => {
+  it('get the number scope of their package: still found by number, and the package rule still holds', async () => {
+    const storage = await target.create({ migrate: false });
+    try {
+      const source = new ListMigrationSource(migrations.slice(0, migrations.findIndex((m) => m.name === '0015_customer_number_scopes')));
+      await storage.knex.migrate.latest({ migrationSource: source, tableName: MIGRATIONS_TABLE });
+      const tenant = await storage.tenants.create({ slug: 'old', name: 'Old', defaultCountry: 'FR' });
+      const customer = { tenant_id: tenant.id, package_key: '', name: 'Ann', custom: '{}', tags: '[]', total_calls: 0, no_call: false, created_at: 1, updated_at: 1 };
+      await storage.knex('customers').insert([{ ...customer, id: 'c1' }, { ...customer, id: 'c2', package_key: 'pkg-b' }]);
+      await storage.knex('customer_phones').insert([
+        { tenant_id: tenant.id, package_key: '', customer_id: 'c1', number: '+33611111111', position: 0 },
+        { tenant_id: tenant.id, package_key: 'pkg-b', customer_id: 'c2', number: '+33611111111', position: 0 },
+      ]);
+      await storage.migrate();
+      const scopes = (await storage.knex('customer_phones').orderBy('customer_id').pluck('scope')) as Array<number | string>;
+      expect(new Set(scopes.map(Number)).size).toBe(2);
+      expect((await storage.customers.findByPhone(tenant.id, '+33611111111')).map((c) => c.id).sort()).toEqual(['c1', 'c2']);
+      expect((await storage.customers.findByPhone(tenant.id, '+33611111111', null)).map((c) => c.id)).toEqual(['c1']);
+      await expect(new CustomerService(storage, new VirtualClock()).create(tenant.id, { phones: ['0611111111'] })).rejects.toBeInstanceOf(ConflictError);
+    } finally {
+      await storage.close();
+    }
   });
 });
 

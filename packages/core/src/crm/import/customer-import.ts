@@ -246,6 +246,7 @@ export class CustomerImports implements JobHandler {
       tenantId,
       jobId: job.id,
       packageId: options.packageId,
+      numberScope: (await storage.customers.numberScope(tenantId, options.packageId ?? '')).id,
       phoneUniqueness: pkg?.phoneUniqueness ?? 'package',
       uniqueKeyFields: pkg?.uniqueKeyFields ?? [],
       onDuplicate: options.onDuplicate,

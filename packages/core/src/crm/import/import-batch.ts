@@ -4,6 +4,7 @@ import { ConflictError } from '../../errors/errors.js';
 import { bulkStatements, type BulkStatements } from '../../storage/bulk-statements.js';
 import type { StorageDialect } from '../../storage/config.js';
 import { customerValueSql } from '../../storage/repositories/customer-packages.js';
+import { PHONE_COLUMNS } from '../../storage/repositories/customers.js';
 import type { JobError } from '../../jobs/model.js';
 import { LABEL_PALETTE } from '../catalog.js';
 import type { CustomValue } from '../custom-values.js';
@@ -19,6 +20,8 @@ export interface BatchSettings {
   tenantId: string;
   jobId: string;
   packageId: string | null;
+  /** The package's number scope (`CustomerRepository.numberScope`): the numbers' unique index holds it. */
+  numberScope: number;
   phoneUniqueness: 'package' | 'global';
   /** Fields whose values no two customers of the package share (the package's unique keys). */
   uniqueKeyFields: readonly string[];
@@ -54,7 +57,6 @@ const CUSTOMER_COLUMNS = [
   'id', 'tenant_id', 'package_key', 'name', 'email', 'gender', 'age', 'address', 'area', 'notes', 'custom', 'tags', 'data_source_id',
   'task_id', 'agent_number', 'allocated_at', 'total_calls', 'last_call_result', 'funnel_stage', 'no_call', 'created_at', 'updated_at',
 ] as const;
-const PHONE_COLUMNS = ['tenant_id', 'package_key', 'customer_id', 'number', 'position'] as const;
 const PRE_DIAL_COLUMNS = ['id', 'tenant_id', 'package_key', 'customer_id', 'number', 'task_id', 'import_job_id', 'created_at'] as const;
 const STANDARD_FIELDS = ['name', 'email', 'gender', 'age', 'address', 'area', 'notes'] as const;
 const LOOKUP = 500;
@@ -127,7 +129,7 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const elsewhere = new Map<string, string>();
   for (let i = 0; i < numbers.length; i += LOOKUP) {
     const chunk = numbers.slice(i, i + LOOKUP);
-    const found = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where tenant_id = ? and package_key = ? and number in (${marks(chunk.length)})`, [tenantId, packageKey, ...chunk]);
+    const found = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where scope = ? and number in (${marks(chunk.length)})`, [settings.numberScope, ...chunk]);
     for (const f of found) owner.set(f.number, f.customer_id);
     if (settings.phoneUniqueness === 'global') {
       const other = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where tenant_id = ? and package_key <> ? and number in (${marks(chunk.length)})`, [tenantId, packageKey, ...chunk]);
@@ -261,7 +263,7 @@ async function insertFresh(db: BulkStatements, settings: BatchSettings, fresh: r
       id, settings.tenantId, packageKey, v.name, v.email, v.gender, v.age, v.address, v.area, v.notes, JSON.stringify(v.custom), JSON.stringify(v.tags), v.dataSourceId,
       v.taskId, v.agentNumber, v.allocatedAt, 0, null, null, false, settings.now, settings.now,
     ]);
-    v.phones.forEach((number, position) => phones.push([settings.tenantId, packageKey, id, number, position]));
+    v.phones.forEach((number, position) => phones.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]));
   }
   await db.insert('customers', CUSTOMER_COLUMNS, customers);
   await db.insert('customer_phones', PHONE_COLUMNS, phones);
@@ -311,7 +313,7 @@ async function updateExisting(db: BulkStatements, settings: BatchSettings, updat
         throw error instanceof ConflictError ? uniqueConflict(error) : error;
       }
       after.phones.forEach((number, position) => {
-        if (position >= before.phones.length) added.push([settings.tenantId, packageKey, id, number, position]);
+        if (position >= before.phones.length) added.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
       });
     }
     await db.insert('customer_phones', PHONE_COLUMNS, added);

@@ -43,6 +43,13 @@ type CustomerRow = Omit<Customer, 'phones' | 'packageId'> & { packageKey: string
 
 export type NewCustomerValues = Omit<Customer, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'>;
 
+/** (tenant, package) as the numbers' unique index knows it: see `CustomerRepository.numberScope`. */
+export interface NumberScope {
+  id: number;
+  tenantId: string;
+  packageKey: string;
+}
+
 /** A number of a highlighted customer, as the compliance screen loads them. */
 export interface HighlightedNumber {
   customerId: string;
@@ -55,7 +62,7 @@ const CUSTOMER_COLUMNS = [
   'id', 'tenant_id', 'package_key', 'name', 'email', 'gender', 'age', 'address', 'area', 'notes', 'custom', 'tags', 'data_source_id',
   'task_id', 'agent_number', 'allocated_at', 'total_calls', 'last_call_result', 'funnel_stage', 'no_call', 'created_at', 'updated_at',
 ] as const;
-const PHONE_COLUMNS = ['tenant_id', 'package_key', 'customer_id', 'number', 'position'] as const;
+export const PHONE_COLUMNS = ['tenant_id', 'package_key', 'scope', 'customer_id', 'number', 'position'] as const;
 
 export interface CustomerSearch {
   packageId?: string | null;
@@ -90,6 +97,7 @@ export interface SuccessfulCustomer extends Customer {
  */
 export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   protected readonly table = 'customers';
+  private readonly numberScopes = new Map<string, NumberScope>();
   protected readonly entityName = 'Customer';
   protected readonly codec = new RowCodec<CustomerRow>({
     id: 'text',
@@ -120,9 +128,10 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const { phones, packageId, ...rest } = values;
     const now = this.ctx.clock.now();
     const row: CustomerRow = { ...rest, id: this.ctx.newId(), tenantId, packageKey: packageId ?? '', createdAt: now, updatedAt: now };
+    const scope = await this.numberScope(tenantId, row.packageKey);
     await this.transaction(async (trx) => {
       await this.run(() => trx(this.table).insert(this.codec.toRow(row)), { conflict: (cause) => this.uniqueKeyConflict(cause) });
-      await this.writePhones(trx, tenantId, row.packageKey, row.id, phones);
+      await this.writePhones(trx, scope, row.id, phones);
     });
     return { ...rest, packageId, phones, id: row.id, tenantId, createdAt: now, updatedAt: now };
   }
@@ -139,6 +148,8 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const ids: string[] = [];
     const rows: Array<Array<string | number | boolean | null>> = [];
     const phones: Array<Array<string | number>> = [];
+    const scopes = new Map<string, number>();
+    for (const packageKey of new Set(customers.map((c) => c.packageId ?? ''))) scopes.set(packageKey, (await this.numberScope(tenantId, packageKey)).id);
     for (const c of customers) {
       const id = this.ctx.newId();
       const packageKey = c.packageId ?? '';
@@ -148,7 +159,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
         id, tenantId, packageKey, c.name, c.email, c.gender, c.age, c.address, c.area, c.notes, JSON.stringify(c.custom), JSON.stringify(c.tags), c.dataSourceId,
         c.taskId, c.agentNumber, c.allocatedAt, c.totalCalls, c.lastCallResult, c.funnelStage, c.noCall, createdAt, Math.max(createdAt, now),
       ]);
-      c.phones.forEach((number, position) => phones.push([tenantId, packageKey, id, number, position]));
+      c.phones.forEach((number, position) => phones.push([tenantId, packageKey, scopes.get(packageKey)!, id, number, position]));
     }
     if (rows.length === 0) return ids;
     // The bulk statements report a repeated number or unique value as a ConflictError naming the index.
@@ -166,13 +177,14 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     // The highlight flag has its own write (setNoCall): a change of the other fields never resets it.
     const { phones, packageId, noCall: _noCall, ...rest } = values;
     const now = this.ctx.clock.now();
+    const scope = await this.numberScope(tenantId, packageId ?? '');
     await this.transaction(async (trx) => {
       const updated = await this.run(() => this.scoped(tenantId, trx).where('id', id).update(this.codec.toRow({ ...rest, packageKey: packageId ?? '', updatedAt: now })), {
         conflict: (cause) => this.uniqueKeyConflict(cause),
       });
       if (updated === 0) await this.getById(tenantId, id);
       await trx('customer_phones').where('customer_id', id).delete();
-      await this.writePhones(trx, tenantId, packageId ?? '', id, phones);
+      await this.writePhones(trx, scope, id, phones);
     });
     return this.get(tenantId, id);
   }
@@ -390,10 +402,31 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     return customers.map((customer, i) => ({ ...customer, submission: submissionOf(rows[i]!) }));
   }
 
-  private async writePhones(trx: Knex, tenantId: string, packageKey: string, customerId: string, phones: readonly string[]): Promise<void> {
+  /**
+   * The small integer standing for (tenant, package) in the numbers' unique index (migration
+   * 0015). Created on first use, outside any transaction of the caller's, so a rolled-back
+   * write never leaves this cache an id the database does not have; the pair never changes
+   * its scope, so every process may keep what it has read.
+   */
+  async numberScope(tenantId: string, packageKey: string): Promise<NumberScope> {
+    const key = `${tenantId}\u0000${packageKey}`;
+    const known = this.numberScopes.get(key);
+    if (known !== undefined) return known;
+    const find = () => this.ctx.db('customer_number_scopes').where({ tenant_id: tenantId, package_key: packageKey }).first('id') as Promise<{ id: number | string } | undefined>;
+    let row = await this.run(find);
+    if (!row) {
+      await this.run(() => this.ctx.db('customer_number_scopes').insert({ tenant_id: tenantId, package_key: packageKey }).onConflict(['tenant_id', 'package_key']).ignore());
+      row = await this.run(find);
+    }
+    const scope = { id: Number(row!.id), tenantId, packageKey };
+    this.numberScopes.set(key, scope);
+    return scope;
+  }
+
+  private async writePhones(trx: Knex, scope: NumberScope, customerId: string, phones: readonly string[]): Promise<void> {
     if (phones.length === 0) return;
     // Looked up first: after a failed statement PostgreSQL refuses every other one in the transaction.
-    const taken = (await trx('customer_phones').where({ tenant_id: tenantId, package_key: packageKey }).whereIn('number', [...phones]).whereNot('customer_id', customerId).first()) as
+    const taken = (await trx('customer_phones').where('scope', scope.id).whereIn('number', [...phones]).whereNot('customer_id', customerId).first()) as
       | { number: string; customer_id: string }
       | undefined;
     const conflict = (cause?: unknown) =>
@@ -403,7 +436,9 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
       });
     if (taken) throw conflict();
     // A writer racing this one still meets the unique index.
-    await this.run(() => trx('customer_phones').insert(phones.map((number, position) => ({ tenant_id: tenantId, package_key: packageKey, customer_id: customerId, number, position }))), { conflict });
+    await this.run(() => trx('customer_phones').insert(phones.map((number, position) => ({ tenant_id: scope.tenantId, package_key: scope.packageKey, scope: scope.id, customer_id: customerId, number, position }))), {
+      conflict,
+    });
   }
 
   private uniqueKeyConflict(cause: unknown): ConflictError {

@@ -5,29 +5,30 @@
  *
  * A center of 1k, 10k and 100k checked-in agents in 500 groups; every agent is a member of
  * 3–5 groups with priority 1–3 (seeded), so a group has ~8, ~80 and ~800 members. 60% of
- * the agents are on a call at any time. One decision = a caller arrives in a random group,
+ * the agents are on a call at any time. One decision = a caller arrives in a random group and
  * the best agent is picked and reserved (out of the pools of all its groups, through its
- * handle: reservation is atomic across groups), and the agent who has been busy longest
- * finishes and is released (back into all its groups, with the new idle-since and today's
- * counts). Both selectors see the same arrivals and must make the same decisions: a
- * checksum of every pick over the decisions both ran is compared, so the speed is for
- * equal work.
+ * handle: reservation is atomic across groups) — an offer, what app_queue's walk does per
+ * call. Decisions run in rounds of 200; after each round the calls that ended meanwhile
+ * (longest busy first) are finished: the agent is released, back into all its groups with
+ * its new idle-since and today's counts. Decisions and releases are timed apart, so the
+ * decision figures hold the selector's choice and reservation (and the few writes marking
+ * the agent busy that every selector shares), and `releases_per_s` / `calls_per_s` show what
+ * keeping the pools current costs: `per_call_speedup_vs_baseline` compares one decision plus
+ * one release, the whole cost of a call, with the walk's. Both selectors see the same
+ * arrivals and must make the same decisions: a checksum of every pick over the decisions
+ * both ran is compared, so the speed is for equal work.
  *
  * Figures are for longest-idle (the default strategy); fewest-calls is reported with the
  * `fewest_calls_` prefix and times 250k decisions per size instead of 1M. Throughput is
  * timed over 1M decisions per size (the scan at 100k: 200k, or it alone would take a
  * minute; rates are per decision either way), the per-decision latency over a further 100k
  * decisions each timed alone (process.hrtime.bigint, whose own ~50 ns are included).
- * `pick_only_*` times choosing alone (1M picks from the pools, 100k scans; nobody reserved),
- * to separate the cost of choosing from the cost of keeping every group's index current:
- * a decision updates the pools of the 3–5 groups of the reserved agent and of the released
- * one, while the scan pays only for the one group the caller is in.
+ * `pick_only_*` times choosing alone (1M picks from the pools, 100k scans; nobody reserved).
  *
- * `harness_only_*` is the ceiling of the whole-decision figure: the same decisions around a
- * "selector" that costs nothing (it hands out any free agent, whatever the group, from a
- * stack). It is not a selector — its decisions differ — only what simulating the center
- * (marking agents busy, finishing calls, updating their counts) costs in this harness, which
- * every selector pays on top of its own work.
+ * `harness_only_*` is the ceiling: the same rounds around a "selector" that costs nothing
+ * (it hands out any free agent, whatever the group, from a stack). It is not a selector —
+ * its decisions differ — only what the simulation's own writes cost, which every selector
+ * pays on top of its own work.
  */
 import { AgentRoster, createAgentPool, type AgentPool, type PoolMember } from '../src/acd/strategy/index.js';
 import { SeededRandom } from '../src/random/random.js';
@@ -44,6 +45,8 @@ const TIMED_ONE_BY_ONE = 100_000;
 /** Picks timed alone: the pools' picks take tens of ns, so they need many to time well; the scan's fewer. */
 const PICK_ONLY = { pools: 1_000_000, scan: 100_000, harness: 1_000_000 } as const;
 const BUSY_SHARE = 0.6;
+/** Decisions per round; the calls that end meanwhile follow each round (about as many: the busy share stays at its target). */
+const ROUND = 200;
 
 type Strategy = 'longest-idle' | 'fewest-calls';
 
@@ -188,17 +191,25 @@ function scanningSelector(center: Center, strategy: Strategy): Selector {
   };
 }
 
-/** One decision; returns the picked agent's index (-1: nobody available) for the checksum. */
+/**
+ * One decision: the best agent for a caller of `group`, reserved (out of every pool it is in);
+ * returns its index, or -1 when nobody is free, for the checksum.
+ */
 function decide(center: Center, selector: Selector, group: number): number {
-  const now = ++center.now;
   const agent = selector.pick(group);
-  if (agent !== undefined) {
-    agent.busy = true;
-    agent.callGroup = group;
-    selector.reserve(agent);
-    pushBusy(center, agent);
-  }
-  if (center.busyCount > center.busyTarget) {
+  if (agent === undefined) return -1;
+  agent.busy = true;
+  agent.callGroup = group;
+  selector.reserve(agent);
+  pushBusy(center, agent);
+  return agent.index;
+}
+
+/** Calls end, longest first, until the share of busy agents is back at its target: each agent is available again in all its groups. */
+function finishCalls(center: Center, selector: Selector): number {
+  let released = 0;
+  while (center.busyCount > center.busyTarget) {
+    const now = ++center.now;
     const done = shiftBusy(center);
     // The harness-only ceiling hands out agents of any group: their counts go to their first group.
     const membership = done.memberships.find((m) => m.group === done.callGroup) ?? done.memberships[0]!;
@@ -207,14 +218,19 @@ function decide(center: Center, selector: Selector, group: number): number {
     done.busy = false;
     done.availableSince = now;
     selector.release(done);
+    released++;
   }
-  return agent === undefined ? -1 : agent.index;
+  return released;
 }
 
 interface Run {
   decisionsPerS: number;
   p50Us: number;
   p99Us: number;
+  /** Releases per second: an agent whose call ended becomes available in all its groups (with the center's own bookkeeping of the call). */
+  releasesPerS: number;
+  /** Decisions per second counting each call's release too: the whole cost of a call to the selector. */
+  callsPerS: number;
   pickOnlyPerS: number;
   /** Of the first `checkedDecisions` decisions, for comparing the two selectors. */
   checksum: number;
@@ -230,18 +246,30 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
   let checksum = 0;
   let unanswered = 0;
   let next = 0;
-  const start = performance.now();
-  for (; next < decisions; next++) {
-    const picked = decide(center, selector, arrivals[next]!);
-    if (picked < 0) unanswered++;
-    if (next < checkedDecisions) checksum = (checksum * 31 + picked + 1) % 1_000_000_007;
+  let decidingMs = 0;
+  let releasingMs = 0;
+  let releases = 0;
+  // Rounds of decisions, each followed by the calls that end meanwhile; the two are timed apart.
+  while (next < decisions) {
+    const end = Math.min(decisions, next + ROUND);
+    const t0 = performance.now();
+    for (let i = next; i < end; i++) {
+      const picked = decide(center, selector, arrivals[i]!);
+      if (picked < 0) unanswered++;
+      if (i < checkedDecisions) checksum = (checksum * 31 + picked + 1) % 1_000_000_007;
+    }
+    const t1 = performance.now();
+    releases += finishCalls(center, selector);
+    releasingMs += performance.now() - t1;
+    decidingMs += t1 - t0;
+    next = end;
   }
-  const elapsedMs = performance.now() - start;
   const times = new Float64Array(TIMED_ONE_BY_ONE);
   for (let i = 0; i < TIMED_ONE_BY_ONE; i++, next++) {
     const t0 = process.hrtime.bigint();
     decide(center, selector, arrivals[next]!);
     times[i] = Number(process.hrtime.bigint() - t0) / 1_000;
+    if (i % ROUND === ROUND - 1) finishCalls(center, selector);
   }
   times.sort();
   let picked = 0;
@@ -250,9 +278,11 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
   const pickMs = performance.now() - pickStart;
   if (picked === 0) throw new Error('nobody was ever free: the pick-only figure would mean nothing');
   return {
-    decisionsPerS: decisions / (elapsedMs / 1_000),
+    decisionsPerS: decisions / (decidingMs / 1_000),
     p50Us: times[Math.floor(TIMED_ONE_BY_ONE * 0.5)]!,
     p99Us: times[Math.floor(TIMED_ONE_BY_ONE * 0.99)]!,
+    releasesPerS: releases / (releasingMs / 1_000),
+    callsPerS: decisions / ((decidingMs + releasingMs) / 1_000),
     pickOnlyPerS: pickOnly / (pickMs / 1_000),
     checksum,
     unanswered: unanswered / decisions,
@@ -266,6 +296,7 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
   const prefix = strategy === 'longest-idle' ? '' : 'fewest_calls_';
   const indexedPerS: number[] = [];
   const pickOnlyPerS: number[] = [];
+  const callsPerS: number[] = [];
   for (const { agents, label, scanShare } of SIZES) {
     const decisions = DECISIONS[strategy];
     const scanDecisions = Math.round(decisions * scanShare);
@@ -275,6 +306,7 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
     if (indexed.checksum !== scanning.checksum) throw new Error(`${strategy} ${label}: the pools and the scan made different decisions`);
     console.error(`# ${strategy} ${label}: ${(indexed.unanswered * 100).toFixed(1)}% of callers found nobody free; the first ${scanDecisions} decisions equal the scan's`);
     indexedPerS.push(indexed.decisionsPerS);
+    callsPerS.push(indexed.callsPerS);
     pickOnlyPerS.push(indexed.pickOnlyPerS);
     figure('acd', `${prefix}decisions_per_s_${label}`, indexed.decisionsPerS, '1/s');
     figure('acd', `${prefix}p50_decision_us_${label}`, indexed.p50Us, 'us');
@@ -282,6 +314,11 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
     figure('acd', `${prefix}baseline_decisions_per_s_${label}`, scanning.decisionsPerS, '1/s');
     figure('acd', `${prefix}baseline_p99_decision_us_${label}`, scanning.p99Us, 'us');
     figure('acd', `${prefix}speedup_vs_baseline_${label}`, indexed.decisionsPerS / scanning.decisionsPerS, 'x');
+    figure('acd', `${prefix}releases_per_s_${label}`, indexed.releasesPerS, '1/s');
+    figure('acd', `${prefix}baseline_releases_per_s_${label}`, scanning.releasesPerS, '1/s');
+    figure('acd', `${prefix}calls_per_s_${label}`, indexed.callsPerS, '1/s');
+    figure('acd', `${prefix}baseline_calls_per_s_${label}`, scanning.callsPerS, '1/s');
+    figure('acd', `${prefix}per_call_speedup_vs_baseline_${label}`, indexed.callsPerS / scanning.callsPerS, 'x');
     figure('acd', `${prefix}harness_only_speedup_vs_baseline_${label}`, harnessOnly.decisionsPerS / scanning.decisionsPerS, 'x');
     figure('acd', `${prefix}pick_only_per_s_${label}`, indexed.pickOnlyPerS, '1/s');
     figure('acd', `${prefix}baseline_pick_only_per_s_${label}`, scanning.pickOnlyPerS, '1/s');
@@ -290,4 +327,5 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
   // Mean time (the inverse of throughput) at 100k over 1k: how the cost grows with the center.
   figure('acd', `${prefix}decision_time_growth_1k_to_100k`, indexedPerS[0]! / indexedPerS[2]!, 'x');
   figure('acd', `${prefix}pick_only_time_growth_1k_to_100k`, pickOnlyPerS[0]! / pickOnlyPerS[2]!, 'x');
+  figure('acd', `${prefix}per_call_time_growth_1k_to_100k`, callsPerS[0]! / callsPerS[2]!, 'x');
 }

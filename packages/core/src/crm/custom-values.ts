@@ -28,32 +28,39 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
  */
 export function validateCustomValues(fields: readonly CustomFieldConfig[], input: Record<string, unknown>, options: ValidateOptions = {}): { values: Record<string, CustomValue>; issues: FieldIssue[] } {
   const prefix = options.path ?? 'custom';
-  const byName = new Map(fields.map((f) => [f.name, f]));
+  const byName = fieldsByName(fields);
   const values: Record<string, CustomValue> = {};
   const issues: FieldIssue[] = [];
-  for (const key of Object.keys(input)) {
+  for (const key in input) {
     if (!byName.has(key)) issues.push({ path: `${prefix}.${key}`, message: 'no such custom field in this package' });
   }
   for (const field of fields) {
-    const path = `${prefix}.${field.name}`;
     const raw = input[field.name];
     const empty = raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0);
     if (!empty && options.role !== undefined && (field.permissions[options.role] ?? 'edit') !== 'edit') {
-      issues.push({ path, message: `the ${options.role} role may not change this field` });
+      issues.push({ path: `${prefix}.${field.name}`, message: `the ${options.role} role may not change this field` });
       continue;
     }
     if (empty) {
       const given = raw !== undefined;
       if ((field.required || (options.success && field.requiredOnSuccess)) && (given || !options.partial)) {
-        issues.push({ path, message: field.required ? 'required' : 'required when the contact is a success' });
+        issues.push({ path: `${prefix}.${field.name}`, message: field.required ? 'required' : 'required when the contact is a success' });
       }
       continue;
     }
     const result = valueOf(field, raw, options.defaultCountry);
-    if (typeof result === 'object' && result !== null && 'error' in result) issues.push({ path, message: result.error });
+    if (typeof result === 'object' && result !== null && 'error' in result) issues.push({ path: `${prefix}.${field.name}`, message: result.error });
     else values[field.name] = result;
   }
   return { values, issues };
+}
+
+const byNameOf = new WeakMap<readonly CustomFieldConfig[], ReadonlyMap<string, CustomFieldConfig>>();
+/** The fields by name; an import checks a million rows against the same list, so it is built once per list. */
+function fieldsByName(fields: readonly CustomFieldConfig[]): ReadonlyMap<string, CustomFieldConfig> {
+  let byName = byNameOf.get(fields);
+  if (!byName) byNameOf.set(fields, (byName = new Map(fields.map((f) => [f.name, f]))));
+  return byName;
 }
 
 function valueOf(field: CustomFieldConfig, raw: unknown, defaultCountry: string | undefined): CustomValue | { error: string } {

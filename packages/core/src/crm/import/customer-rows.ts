@@ -123,7 +123,8 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
   }
 
   const numbers: string[] = [];
-  for (const [i, phone] of phones.entries()) {
+  for (let i = 0; i < phones.length; i++) {
+    const phone = phones[i]!;
     const text = rules.stripLeadingZero && phone.startsWith('0') ? phone.slice(1) : phone;
     const number = rules.numbers.normalize(text);
     if (!PHONE.test(number)) issues.push({ path: `phones.${i}`, message: `a phone number expected, not "${phone.slice(0, 40)}"` });
@@ -192,7 +193,8 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
     taskId: rules.fixed.taskId,
     agentNumber: d.agentNumber ?? input.agentNumber,
   };
-  const missingRequired = rules.fields.filter((f) => f.required && custom.values[f.name] === undefined).map((f) => f.name);
+  const missingRequired: string[] = [];
+  for (const f of rules.fields) if (f.required && custom.values[f.name] === undefined) missingRequired.push(f.name);
   return {
     line,
     cells,

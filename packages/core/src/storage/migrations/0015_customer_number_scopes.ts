@@ -14,6 +14,9 @@ import type { Migration } from './migration.js';
  * - Customers are filtered by package with (tenant, package) alone, whose rows (ordered by
  *   rowid) arrive in order; the name in the old index served no query and scattered its
  *   entries.
+ * - The agent and task indexes hold only the customers allocated to one (partial indexes):
+ *   the filters ask for one agent or one task (`= ?`, which both planners know excludes
+ *   null), and most customers — every imported one not assigned on the way in — have none.
  */
 export const customerNumberScopes: Migration = {
   name: '0015_customer_number_scopes',
@@ -42,10 +45,18 @@ export const customerNumberScopes: Migration = {
     await knex.schema.alterTable('customers', (t) => {
       t.dropIndex(['tenant_id', 'package_key', 'name'], 'customers_tenant_package_name_index');
       t.index(['tenant_id', 'package_key'], 'customers_tenant_package_index');
+      t.dropIndex(['tenant_id', 'agent_number'], 'customers_tenant_agent_index');
+      t.dropIndex(['tenant_id', 'task_id'], 'customers_tenant_task_index');
     });
+    await knex.raw('create index customers_tenant_agent_index on customers (tenant_id, agent_number) where agent_number is not null');
+    await knex.raw('create index customers_tenant_task_index on customers (tenant_id, task_id) where task_id is not null');
   },
   async down(knex: Knex) {
+    await knex.raw('drop index customers_tenant_agent_index');
+    await knex.raw('drop index customers_tenant_task_index');
     await knex.schema.alterTable('customers', (t) => {
+      t.index(['tenant_id', 'agent_number'], 'customers_tenant_agent_index');
+      t.index(['tenant_id', 'task_id'], 'customers_tenant_task_index');
       t.dropIndex(['tenant_id', 'package_key'], 'customers_tenant_package_index');
       t.index(['tenant_id', 'package_key', 'name'], 'customers_tenant_package_name_index');
     });

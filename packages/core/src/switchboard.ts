@@ -174,10 +174,11 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     // Every customer write reaches the highlighted customers the screen asks.
     customers: new CustomerService(storage, clock, compliance.highlights),
     contacts: new ContactService(storage),
-    imports: new CustomerImports({ storage, clock, jobs, screen: compliance.screen, logger }),
+    imports: new CustomerImports({ storage, clock, jobs, screen: compliance.screen, highlights: compliance.highlights, logger }),
     connectedCalls: new ConnectedCallRecorder(storage, logger),
   };
-  // An import may add numbers to highlighted customers it updates, in its own statements: re-read them once it ends.
+  // An import tells the highlights of the numbers it adds to highlighted customers as each batch commits; re-read them
+  // once it ends all the same, for what it cannot see (a job that another process ran).
   const importEnded = (job: Job) => {
     if (job.kind !== CUSTOMER_IMPORT_JOB || !FINISHED_STATUSES.includes(job.status)) return;
     compliance.highlights.reload(job.tenantId).catch((error: unknown) => logger.error({ err: error, tenantId: job.tenantId }, 'highlighted customers could not be reloaded after an import'));

@@ -245,6 +245,11 @@ export class HighlightedCustomers implements NoCallSource {
     this.change(tenantId, (tenant) => tenant.setCustomer(customerId, entry));
   }
 
+  /** A highlighted customer's numbers as they are now, written by a path that holds no Customer (an import updating it). */
+  numbersChanged(tenantId: string, customerId: string, customerPackageId: string | null, numbers: readonly string[]): void {
+    this.change(tenantId, (tenant) => tenant.setCustomer(customerId, { packageKey: customerPackageId ?? '', numbers: [...numbers] }));
+  }
+
   /** A package as saved now (created, opened, closed, its phone uniqueness changed), or deleted (`removed`). */
   packageChanged(tenantId: string, pkg: PackageRule, removed = false): void {
     const rule = removed ? undefined : ruleOf(pkg);

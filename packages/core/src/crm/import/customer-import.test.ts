@@ -33,7 +33,7 @@ describe.each(storageTargets())('customer import on $name', (target) => {
     await db.storage.customFields.create(db.tenants.a, { packageId, name: 'budget', displayName: 'Budget', type: 'number' });
     compliance = new Compliance({ storage: db.storage });
     runner = new JobRunner({ storage: db.storage, clock: db.clock, pollMs: 0 });
-    imports = new CustomerImports({ storage: db.storage, clock: db.clock, jobs: runner, screen: compliance.screen, openSource: (source) => chunks(files.get(source.path)!) });
+    imports = new CustomerImports({ storage: db.storage, clock: db.clock, jobs: runner, screen: compliance.screen, highlights: compliance.highlights, openSource: (source) => chunks(files.get(source.path)!) });
     await runner.start();
   });
   afterEach(() => runner.close());
@@ -160,6 +160,24 @@ describe.each(storageTargets())('customer import on $name', (target) => {
     expect(flagged).toMatchObject({ succeeded: 2, failed: 0, result: { flagged: 1, preDial: 0, duplicates: 1 } });
     expect((await customers()).map((c) => c.name)).toEqual(['Blocked', 'Fine']);
     expect((await db.storage.preDial.list(db.tenants.a)).map((e) => e.number)).toEqual(['+33611111111']);
+  });
+
+  it('a number it adds to a highlighted customer is refused by the screen as soon as its batch commits', async () => {
+    const ann = await new CustomerService(db.storage, db.clock, compliance.highlights).create(db.tenants.a, { packageId, name: 'Ann', phones: ['0611111111'] });
+    await compliance.screen.ready(db.tenants.a);
+    await compliance.highlights.set(db.tenants.a, ann.id, true);
+    const seen: boolean[] = [];
+    const watch = (job: Job) => {
+      if (job.kind === CUSTOMER_IMPORT_JOB) seen.push(compliance.highlights.isBlocked(db.tenants.a, packageId, '+33622222222'));
+    };
+    runner.events.on('job.progress', watch);
+    const job = await importFile('name,phone\nAnn,0611111111;0622222222\nBob,0633333333\n', { batchSize: 1 });
+    runner.events.off('job.progress', watch);
+    expect(job).toMatchObject({ status: 'done', succeeded: 2, result: { updated: 1 } });
+    // Nothing reloaded the highlights here (the Switchboard does once a job ends): the import told them itself.
+    expect(seen.at(-1)).toBe(true);
+    expect(await compliance.mayCall(db.tenants.a, packageId, '+33622222222')).toBe(false);
+    expect(await compliance.mayCall(db.tenants.a, packageId, '+33633333333')).toBe(true);
   });
 
   it('keeps the package rules: numbers globally unique across packages, unique key fields', async () => {

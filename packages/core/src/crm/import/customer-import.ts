@@ -5,6 +5,7 @@ import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import type { Clock } from '../../clock/clock.js';
+import type { HighlightedCustomers } from '../../compliance/highlighted-customers.js';
 import type { DncScreen } from '../../compliance/dnc-screen.js';
 import { ConflictError, ValidationError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
@@ -116,6 +117,8 @@ export interface CustomerImportsOptions {
   /** The do-not-call screen (the compliance engine's); without one, `dnc` options other than `ignore` are reported as unavailable. */
   screen?: DncScreen;
   logger?: Logger;
+  /** The highlighted customers the screen asks (the compliance engine's): told of the numbers an import adds to them. */
+  highlights?: Pick<HighlightedCustomers, 'numbersChanged'>;
   /** Opens a source for reading, from the start; default: the file at `path`. */
   openSource?: (source: Options['source']) => AsyncIterable<Uint8Array>;
 }
@@ -290,6 +293,8 @@ export class CustomerImports implements JobHandler {
         });
         counts = next!;
         for (const [name, id] of outcome!.createdTags) tagIds.set(name, id);
+        // Committed: a highlighted customer's new numbers are refused from the next screening on, not only once the import ends.
+        for (const { customerId, numbers } of outcome!.highlighted) this.deps.highlights?.numbersChanged(tenantId, customerId, options.packageId, numbers);
       };
       try {
         await write(false);
@@ -422,13 +427,14 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 
 /** A batch row by row, each in its own savepoint: a row that meets a unique index becomes an error, the others land. */
 async function writeCarefully(trx: Knex, settings: BatchSettings, rows: readonly CustomerRow[], tagIds: Map<string, string>): Promise<BatchOutcome> {
-  const total: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map() };
+  const total: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map(), highlighted: [] };
   const known = new Map(tagIds);
   for (const row of rows) {
     try {
       const one = await trx.transaction((savepoint) => writeBatch(savepoint, settings, [row], known));
       for (const key of ['created', 'updated', 'duplicates', 'preDial', 'flagged', 'succeeded'] as const) total[key] += one[key];
       total.errors.push(...one.errors);
+      total.highlighted.push(...one.highlighted);
       for (const [name, id] of one.createdTags) {
         total.createdTags.set(name, id);
         known.set(name, id);

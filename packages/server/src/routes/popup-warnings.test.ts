@@ -48,6 +48,14 @@ describe('pop-up warnings over HTTP', () => {
     expect((await s.call('GET', '/api/v1/popup-warnings/lookup', { token: agent })).body.errors[0].path).toBe('query.number');
     expect((await s.call('GET', `/api/v1/popup-warnings?packageId=${pkg}&status=disabled`, { token: boss })).body.items.map((w: { content: string }) => w.content)).toEqual(['Leads: VIP']);
     expect((await s.call('GET', '/api/v1/popup-warnings?search=22 22', { token: boss })).body.items).toHaveLength(1);
+    // The list names the package's customer who has the number (§3.3.8 "Customer Name"): the same number in another package is not theirs.
+    const ann = await s.call('POST', '/api/v1/customers', { token: boss, body: { packageId: pkg, name: 'Ann Lee', phones: ['0611111111'] } });
+    expect(ann.status).toBe(201);
+    const listed = (await s.call('GET', '/api/v1/popup-warnings?search=611111111', { token: boss })).body.items as Array<{ packageId: string | null; customer: unknown }>;
+    expect(listed.map((w) => [w.packageId, w.customer]).sort()).toEqual([
+      [null, null],
+      [pkg, { id: ann.body.id, name: 'Ann Lee' }],
+    ]);
   });
 
   it("takes an agent's warning for review: it pops up only once approved; a rejected one never does", async () => {

@@ -21,6 +21,9 @@ const warningOut = z.object({
   createdAt: z.number().int(),
   updatedAt: z.number().int(),
 });
+const listedOut = warningOut.extend({
+  customer: z.object({ id: z.string(), name: z.string() }).nullable().describe("The package's customer who has the number (§3.3.8 \"Customer Name\"), if any"),
+});
 const addedOut = z.object({ added: z.array(warningOut), skipped: z.array(z.object({ number: z.string(), reason: z.string() })) });
 
 /** Numbers as the page takes them (§3.3.8): a list, or text separated by commas or line breaks. */
@@ -70,11 +73,11 @@ export function popupWarningRoutes(api: Api, ctx: AppContext): void {
     tags,
     access: 'authenticated',
     query: z.object({ packageId: packageQuery, status: z.enum(statuses).optional(), search: z.string().max(40).optional(), ...offsetPage }),
-    responses: { 200: { description: 'One page', schema: z.object({ items: z.array(warningOut) }) } },
+    responses: { 200: { description: 'One page', schema: z.object({ items: z.array(listedOut) }) } },
     handler: async ({ principal, req, query }) => {
       const tenantId = await tenantOf(storage, principal, req);
       const own = isSupervisor(principal) ? {} : { createdBy: principal!.username };
-      return { items: (await storage.popupWarnings.list(tenantId, { ...defined(query), ...own })).map(view) };
+      return { items: (await storage.popupWarnings.list(tenantId, { ...defined(query), ...own })).map(({ tenantId: _t, ...warning }) => warning) };
     },
   });
 

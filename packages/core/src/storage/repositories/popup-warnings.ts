@@ -17,6 +17,11 @@ export interface PopupWarning {
   updatedAt: number;
 }
 
+/** A warning as the list shows it (§3.3.8 "Customer Name"): with the package's customer who has the number, if any. */
+export interface ListedPopupWarning extends PopupWarning {
+  customer: { id: string; name: string } | null;
+}
+
 type WarningRow = Omit<PopupWarning, 'packageId'> & { packageKey: string };
 
 /**
@@ -76,7 +81,7 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
   async list(
     tenantId: string,
     options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; limit?: number; offset?: number } = {},
-  ): Promise<PopupWarning[]> {
+  ): Promise<ListedPopupWarning[]> {
     const rows = (await this.run(() => {
       const query = this.scoped(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
@@ -85,7 +90,25 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
       if (options.search) query.where('number', 'like', `%${options.search.replace(/[^0-9+]/g, '')}%`);
       return query.limit(Math.min(options.limit ?? 1000, 1000)).offset(options.offset ?? 0);
     })) as Row[];
-    return rows.map((row) => toWarning(this.codec.fromRow(row)));
+    return this.withCustomers(tenantId, rows.map((row) => toWarning(this.codec.fromRow(row))));
+  }
+
+  /** Each warning with the customer of its package who has its number (a package's numbers are unique: one at most). */
+  private async withCustomers(tenantId: string, warnings: PopupWarning[]): Promise<ListedPopupWarning[]> {
+    const numbers = [...new Set(warnings.map((w) => w.number))];
+    const owners = new Map<string, { id: string; name: string }>();
+    for (let i = 0; i < numbers.length; i += 500) {
+      const found = (await this.run(() =>
+        this.ctx
+          .db('customer_phones as p')
+          .join('customers as c', 'c.id', 'p.customer_id')
+          .where('p.tenant_id', tenantId)
+          .whereIn('p.number', numbers.slice(i, i + 500))
+          .select('p.number', 'p.package_key', 'c.id', 'c.name'),
+      )) as Array<{ number: string; package_key: string; id: string; name: string }>;
+      for (const row of found) owners.set(`${row.package_key}\u0000${row.number}`, { id: row.id, name: row.name });
+    }
+    return warnings.map((w) => ({ ...w, customer: owners.get(`${w.packageId ?? ''}\u0000${w.number}`) ?? null }));
   }
 
   /** The warnings in force for a number in a package: what the agent's screen pops up. One indexed read. */

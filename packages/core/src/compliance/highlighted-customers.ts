@@ -90,6 +90,10 @@ class TenantHighlights {
     return this.customers.size;
   }
 
+  has(customerId: string): boolean {
+    return this.customers.has(customerId);
+  }
+
   isBlocked(packageKey: string, number: string): boolean {
     return this.blocker(packageKey)?.(number, numberKey(number)) ?? false;
   }
@@ -245,9 +249,16 @@ export class HighlightedCustomers implements NoCallSource {
     this.change(tenantId, (tenant) => tenant.setCustomer(customerId, entry));
   }
 
-  /** A highlighted customer's numbers as they are now, written by a path that holds no Customer (an import updating it). */
+  /**
+   * A customer's numbers as a path that holds no Customer wrote them (an import adding numbers
+   * to customers it updates). Only a customer the index holds as highlighted changes: the
+   * index, not the writer's earlier read of the flag, knows whether the highlight was set or
+   * cleared meanwhile.
+   */
   numbersChanged(tenantId: string, customerId: string, customerPackageId: string | null, numbers: readonly string[]): void {
-    this.change(tenantId, (tenant) => tenant.setCustomer(customerId, { packageKey: customerPackageId ?? '', numbers: [...numbers] }));
+    this.change(tenantId, (tenant) => {
+      if (tenant.has(customerId)) tenant.setCustomer(customerId, { packageKey: customerPackageId ?? '', numbers: [...numbers] });
+    });
   }
 
   /** A package as saved now (created, opened, closed, its phone uniqueness changed), or deleted (`removed`). */

@@ -56,7 +56,11 @@ export function validateCustomValues(fields: readonly CustomFieldConfig[], input
 }
 
 const byNameOf = new WeakMap<readonly CustomFieldConfig[], ReadonlyMap<string, CustomFieldConfig>>();
-/** The fields by name; an import checks a million rows against the same list, so it is built once per list. */
+/**
+ * The fields by name; an import checks a million rows against the same list, so it is built
+ * once per list. A list is never changed once validated against (storage hands out fresh
+ * ones): a field pushed onto it later would not be found here.
+ */
 function fieldsByName(fields: readonly CustomFieldConfig[]): ReadonlyMap<string, CustomFieldConfig> {
   let byName = byNameOf.get(fields);
   if (!byName) byNameOf.set(fields, (byName = new Map(fields.map((f) => [f.name, f]))));

@@ -56,6 +56,16 @@ describe('pop-up warnings over HTTP', () => {
       [null, null],
       [pkg, { id: ann.body.id, name: 'Ann Lee' }],
     ]);
+    // An agent's own submission for that number does not tell it whose number it is: Ann is not allocated to it.
+    const asked = (await s.call('POST', '/api/v1/popup-warnings/submissions', { token: agent2, body: { packageId: pkg, numbers: '0611111111', content: 'Who is this?' } })).body.added[0].id as string;
+    const mine = (await s.call('GET', '/api/v1/popup-warnings', { token: agent2 })).body.items as Array<{ content: string; customer: unknown }>;
+    expect(mine.map((w) => [w.content, w.customer])).toEqual([['Who is this?', null]]);
+    // Allocated to it, she is named.
+    expect((await s.call('POST', '/api/v1/customers/allocation', { token: boss, body: { ids: [ann.body.id], to: { kind: 'agent', agentNumber: '1002' } } })).body).toEqual({ allocated: 1 });
+    const now = (await s.call('GET', '/api/v1/popup-warnings', { token: agent2 })).body.items as Array<{ customer: unknown }>;
+    expect(now.map((w) => w.customer)).toEqual([{ id: ann.body.id, name: 'Ann Lee' }]);
+    await s.call('POST', '/api/v1/customers/allocation', { token: boss, body: { ids: [ann.body.id], to: { kind: 'pool' } } });
+    expect((await s.call('DELETE', `/api/v1/popup-warnings/${asked}`, { token: boss })).status).toBe(204);
   });
 
   it("takes an agent's warning for review: it pops up only once approved; a rejected one never does", async () => {

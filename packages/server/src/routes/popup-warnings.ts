@@ -22,7 +22,10 @@ const warningOut = z.object({
   updatedAt: z.number().int(),
 });
 const listedOut = warningOut.extend({
-  customer: z.object({ id: z.string(), name: z.string() }).nullable().describe("The package's customer who has the number (§3.3.8 \"Customer Name\"), if any"),
+  customer: z
+    .object({ id: z.string(), name: z.string() })
+    .nullable()
+    .describe("The package's customer who has the number (§3.3.8 \"Customer Name\"), if any; for an agent, only a customer allocated to it"),
 });
 const addedOut = z.object({ added: z.array(warningOut), skipped: z.array(z.object({ number: z.string(), reason: z.string() })) });
 
@@ -76,7 +79,8 @@ export function popupWarningRoutes(api: Api, ctx: AppContext): void {
     responses: { 200: { description: 'One page', schema: z.object({ items: z.array(listedOut) }) } },
     handler: async ({ principal, req, query }) => {
       const tenantId = await tenantOf(storage, principal, req);
-      const own = isSupervisor(principal) ? {} : { createdBy: principal!.username };
+      // An agent lists its own submissions, naming only its own customers.
+      const own = isSupervisor(principal) ? {} : { createdBy: principal!.username, customersOf: principal!.username };
       return { items: (await storage.popupWarnings.list(tenantId, { ...defined(query), ...own })).map(({ tenantId: _t, ...warning }) => warning) };
     },
   });

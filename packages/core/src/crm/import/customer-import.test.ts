@@ -171,13 +171,17 @@ describe.each(storageTargets())('customer import on $name', (target) => {
       if (job.kind === CUSTOMER_IMPORT_JOB) seen.push(compliance.highlights.isBlocked(db.tenants.a, packageId, '+33622222222'));
     };
     runner.events.on('job.progress', watch);
-    const job = await importFile('name,phone\nAnn,0611111111;0622222222\nBob,0633333333\n', { batchSize: 1 });
+    // Cy is not highlighted: the numbers the import adds to her stay callable.
+    await new CustomerService(db.storage, db.clock, compliance.highlights).create(db.tenants.a, { packageId, name: 'Cy', phones: ['0644444444'] });
+    const job = await importFile('name,phone\nAnn,0611111111;0622222222\nBob,0633333333\nCy,0644444444;0655555555\n', { batchSize: 1 });
     runner.events.off('job.progress', watch);
-    expect(job).toMatchObject({ status: 'done', succeeded: 2, result: { updated: 1 } });
+    expect(job).toMatchObject({ status: 'done', succeeded: 3, result: { updated: 2 } });
     // Nothing reloaded the highlights here (the Switchboard does once a job ends): the import told them itself.
     expect(seen.at(-1)).toBe(true);
     expect(await compliance.mayCall(db.tenants.a, packageId, '+33622222222')).toBe(false);
     expect(await compliance.mayCall(db.tenants.a, packageId, '+33633333333')).toBe(true);
+    expect(await compliance.mayCall(db.tenants.a, packageId, '+33655555555')).toBe(true);
+    expect(compliance.highlights.size(db.tenants.a)).toBe(1);
   });
 
   it('keeps the package rules: numbers globally unique across packages, unique key fields', async () => {

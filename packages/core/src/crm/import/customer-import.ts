@@ -294,7 +294,7 @@ export class CustomerImports implements JobHandler {
         counts = next!;
         for (const [name, id] of outcome!.createdTags) tagIds.set(name, id);
         // Committed: a highlighted customer's new numbers are refused from the next screening on, not only once the import ends.
-        for (const { customerId, numbers } of outcome!.highlighted) this.deps.highlights?.numbersChanged(tenantId, customerId, options.packageId, numbers);
+        for (const { customerId, numbers } of outcome!.numbersAdded) this.deps.highlights?.numbersChanged(tenantId, customerId, options.packageId, numbers);
       };
       try {
         await write(false);
@@ -427,14 +427,14 @@ async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
 
 /** A batch row by row, each in its own savepoint: a row that meets a unique index becomes an error, the others land. */
 async function writeCarefully(trx: Knex, settings: BatchSettings, rows: readonly CustomerRow[], tagIds: Map<string, string>): Promise<BatchOutcome> {
-  const total: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map(), highlighted: [] };
+  const total: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map(), numbersAdded: [] };
   const known = new Map(tagIds);
   for (const row of rows) {
     try {
       const one = await trx.transaction((savepoint) => writeBatch(savepoint, settings, [row], known));
       for (const key of ['created', 'updated', 'duplicates', 'preDial', 'flagged', 'succeeded'] as const) total[key] += one[key];
       total.errors.push(...one.errors);
-      total.highlighted.push(...one.highlighted);
+      total.numbersAdded.push(...one.numbersAdded);
       for (const [name, id] of one.createdTags) {
         total.createdTags.set(name, id);
         known.set(name, id);

@@ -49,8 +49,8 @@ export interface BatchOutcome {
   errors: JobError[];
   /** Tags the batch created, by lower-case name. */
   createdTags: Map<string, string>;
-  /** Highlighted ("no call") customers the batch gave new numbers: all their numbers now, for the screen. */
-  highlighted: Array<{ customerId: string; numbers: string[] }>;
+  /** Existing customers the batch gave new numbers, with all their numbers now: the screen follows those it holds as highlighted. */
+  numbersAdded: Array<{ customerId: string; numbers: string[] }>;
 }
 
 type Value = string | number | boolean | null;
@@ -88,7 +88,7 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const { tenantId } = settings;
   const packageKey = settings.packageId ?? '';
   const db = await bulkStatements(trx, settings.dialect);
-  const outcome: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map(), highlighted: [] };
+  const outcome: BatchOutcome = { created: 0, updated: 0, duplicates: 0, preDial: 0, flagged: 0, succeeded: 0, errors: [], createdTags: new Map(), numbersAdded: [] };
   const reject = (row: CustomerRow, reason: string) => outcome.errors.push({ line: row.line, reason, cells: row.cells });
 
   // Do-not-call screening (an option of the import).
@@ -213,7 +213,7 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
     outcome.succeeded++;
   }
 
-  outcome.highlighted = await updateExisting(db, settings, updates);
+  outcome.numbersAdded = await updateExisting(db, settings, updates);
   await insertFresh(db, settings, fresh);
   outcome.preDial = await listForPreDial(db, settings, preDial);
   return outcome;
@@ -271,9 +271,9 @@ async function insertFresh(db: BulkStatements, settings: BatchSettings, fresh: r
   await db.insert('customer_phones', PHONE_COLUMNS, phones);
 }
 
-/** Writes the merged duplicates; returns the highlighted customers among them that got new numbers. */
-async function updateExisting(db: BulkStatements, settings: BatchSettings, updates: ReadonlyMap<string, CustomerRow[]>): Promise<BatchOutcome['highlighted']> {
-  const highlighted: BatchOutcome['highlighted'] = [];
+/** Writes the merged duplicates; returns those that got new numbers. */
+async function updateExisting(db: BulkStatements, settings: BatchSettings, updates: ReadonlyMap<string, CustomerRow[]>): Promise<BatchOutcome['numbersAdded']> {
+  const numbersAdded: BatchOutcome['numbersAdded'] = [];
   const ids = [...updates.keys()];
   const packageKey = settings.packageId ?? '';
   for (let i = 0; i < ids.length; i += LOOKUP) {
@@ -319,11 +319,11 @@ async function updateExisting(db: BulkStatements, settings: BatchSettings, updat
       after.phones.forEach((number, position) => {
         if (position >= before.phones.length) added.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
       });
-      if (after.phones.length > before.phones.length && (row['no_call'] === true || row['no_call'] === 1)) highlighted.push({ customerId: id, numbers: after.phones });
+      if (after.phones.length > before.phones.length) numbersAdded.push({ customerId: id, numbers: after.phones });
     }
     await db.insert('customer_phones', PHONE_COLUMNS, added);
   }
-  return highlighted;
+  return numbersAdded;
 }
 
 function fromStored(row: Record<string, unknown>, phones: string[]): CustomerRow['values'] {

@@ -29,7 +29,8 @@ export const customerNumberScopes: Migration = {
       t.unique(['tenant_id', 'package_key'], { indexName: 'customer_number_scopes_tenant_package_unique' });
     });
     await knex.raw('insert into customer_number_scopes (tenant_id, package_key) select distinct tenant_id, package_key from customer_phones');
-    // SQLite adds a not-null column only with a default; PostgreSQL drops it once the rows have their scope.
+    // SQLite adds a not-null column only with a default, and keeps it: every write names the scope
+    // (PHONE_COLUMNS), and PostgreSQL, whose default is dropped once the rows have their scope, refuses one that does not.
     await knex.schema.alterTable('customer_phones', (t) => {
       t.integer('scope').notNullable().defaultTo(0);
     });

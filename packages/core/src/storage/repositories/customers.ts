@@ -236,9 +236,10 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
 
   /** The customers who have this number, in any package (or one package). */
   async findByPhone(tenantId: string, number: string, packageId?: string | null): Promise<Customer[]> {
+    // From the number's index to its customers: as `customers … where id in (…)`, SQLite may walk the tenant's customers instead.
     const rows = (await this.run(() => {
-      const query = this.scoped(tenantId).whereIn('id', this.ctx.db('customer_phones').where({ tenant_id: tenantId, number }).select('customer_id'));
-      if (packageId !== undefined) query.where('package_key', packageId ?? '');
+      const query = this.ctx.db('customer_phones as p').join('customers as c', 'c.id', 'p.customer_id').where('p.tenant_id', tenantId).where('p.number', number).select('c.*');
+      if (packageId !== undefined) query.where('p.package_key', packageId ?? '');
       return query;
     })) as Row[];
     return this.withPhones(rows.map((row) => this.codec.fromRow(row)));
@@ -404,9 +405,10 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
 
   /**
    * The small integer standing for (tenant, package) in the numbers' unique index (migration
-   * 0015). Created on first use, outside any transaction of the caller's, so a rolled-back
-   * write never leaves this cache an id the database does not have; the pair never changes
-   * its scope, so every process may keep what it has read.
+   * 0015). Created on first use by this repository's own statement before the caller's
+   * write begins; a repository bound to a transaction creates it in that transaction, and
+   * its cache goes with it. The pair never changes its scope (scopes are never deleted), so
+   * every process may keep what it has read.
    */
   async numberScope(tenantId: string, packageKey: string): Promise<NumberScope> {
     const key = `${tenantId}\u0000${packageKey}`;

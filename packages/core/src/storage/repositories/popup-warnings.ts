@@ -77,10 +77,14 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
     return toWarning(await this.getById(tenantId, id));
   }
 
-  /** Newest first; `search` matches digits of the number; `createdBy`: one user's warnings (an agent's own submissions). */
+  /**
+   * Newest first; `search` matches digits of the number; `createdBy`: one user's warnings (an
+   * agent's own submissions). `customersOf`: name only customers allocated to this agent (an
+   * agent listing its submissions must not learn whose a number is otherwise).
+   */
   async list(
     tenantId: string,
-    options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; limit?: number; offset?: number } = {},
+    options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; customersOf?: string; limit?: number; offset?: number } = {},
   ): Promise<ListedPopupWarning[]> {
     const rows = (await this.run(() => {
       const query = this.scoped(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
@@ -90,11 +94,11 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
       if (options.search) query.where('number', 'like', `%${options.search.replace(/[^0-9+]/g, '')}%`);
       return query.limit(Math.min(options.limit ?? 1000, 1000)).offset(options.offset ?? 0);
     })) as Row[];
-    return this.withCustomers(tenantId, rows.map((row) => toWarning(this.codec.fromRow(row))));
+    return this.withCustomers(tenantId, rows.map((row) => toWarning(this.codec.fromRow(row))), options.customersOf);
   }
 
   /** Each warning with the customer of its package who has its number (a package's numbers are unique: one at most). */
-  private async withCustomers(tenantId: string, warnings: PopupWarning[]): Promise<ListedPopupWarning[]> {
+  private async withCustomers(tenantId: string, warnings: PopupWarning[], agentNumber: string | undefined): Promise<ListedPopupWarning[]> {
     const numbers = [...new Set(warnings.map((w) => w.number))];
     const owners = new Map<string, { id: string; name: string }>();
     for (let i = 0; i < numbers.length; i += 500) {
@@ -104,6 +108,9 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
           .join('customers as c', 'c.id', 'p.customer_id')
           .where('p.tenant_id', tenantId)
           .whereIn('p.number', numbers.slice(i, i + 500))
+          .modify((query) => {
+            if (agentNumber !== undefined) query.where('c.agent_number', agentNumber);
+          })
           .select('p.number', 'p.package_key', 'c.id', 'c.name'),
       )) as Array<{ number: string; package_key: string; id: string; name: string }>;
       for (const row of found) owners.set(`${row.package_key}\u0000${row.number}`, { id: row.id, name: row.name });

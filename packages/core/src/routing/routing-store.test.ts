@@ -53,6 +53,27 @@ describe('routing store safety', () => {
     expect(await h.store.list('time-conditions', h.tenantId)).toEqual([]);
   });
 
+  it('checks and writes one change of a tenant at a time: a delete racing a new reference to the object leaves no dangling destination', async () => {
+    h = await routingHarness();
+    const broadcast = await h.add('voice-broadcasts', { name: 'Hi', media });
+    const [deleted, created] = await Promise.allSettled([
+      h.store.delete('voice-broadcasts', h.tenantId, broadcast),
+      h.store.create('dids', h.tenantId, { numbers: ['+33140000000'], name: 'Paris', destination: { kind: 'voice-broadcast', broadcastId: broadcast } }),
+    ]);
+    // The delete went first, so the DID that names the broadcast is refused; nothing points at nothing.
+    expect(deleted.status).toBe('fulfilled');
+    expect(created.status).toBe('rejected');
+    expect(await h.store.list('dids', h.tenantId)).toEqual([]);
+    // The other order: the reference lands, and the delete is refused naming it.
+    const again = await h.add('voice-broadcasts', { name: 'Hi again', media });
+    const [made, refused] = await Promise.allSettled([
+      h.store.create('dids', h.tenantId, { numbers: ['+33140000001'], name: 'Lyon', destination: { kind: 'voice-broadcast', broadcastId: again } }),
+      h.store.delete('voice-broadcasts', h.tenantId, again),
+    ]);
+    expect(made.status).toBe('fulfilled');
+    expect(refused).toMatchObject({ status: 'rejected', reason: expect.any(ConflictError) });
+  });
+
   it('keeps internal numbers unique across IVRs, ring groups, agent groups and agents; DID numbers across DIDs', async () => {
     h = await routingHarness({ agents: ['1001'], groups: [{ name: 'Sales', number: '600', members: [], queue: {} }] });
     await h.add('ivr-menus', { name: 'Main', extension: '700' });

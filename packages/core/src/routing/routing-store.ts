@@ -1,3 +1,4 @@
+import { PerKeyQueue } from '../collections/per-key-queue.js';
 import { ConflictError, ValidationError } from '../errors/errors.js';
 import type { Storage } from '../storage/storage.js';
 import { flatten, type RoutingObject, type RoutingObjectRepository } from '../storage/repositories/routing-objects.js';
@@ -34,6 +35,9 @@ export interface RoutingReloader {
  * cannot be deleted, and the refusal lists who refers to it.
  */
 export class RoutingStore {
+  /** A tenant's changes one at a time: each is checked against the graph as the one before it left it. */
+  private readonly writes = new PerKeyQueue();
+
   constructor(
     private readonly storage: Storage,
     private readonly reloader: RoutingReloader,
@@ -61,27 +65,33 @@ export class RoutingStore {
 
   async create(kind: RoutingObjectKind, tenantId: string, input: unknown): Promise<RoutingObject<unknown>> {
     const config = this.repo(kind).parse(input) as Record<string, unknown>;
-    await this.check(kind, tenantId, 'new', config);
-    const saved = await this.repo(kind).create(tenantId, config);
-    this.reloader.reload(tenantId);
-    return flatten(saved);
+    return this.writes.run(tenantId, async () => {
+      await this.check(kind, tenantId, 'new', config);
+      const saved = await this.repo(kind).create(tenantId, config);
+      this.reloader.reload(tenantId);
+      return flatten(saved);
+    });
   }
 
   /** A partial change: the fields given replace the stored ones; the result is validated whole. */
   async update(kind: RoutingObjectKind, tenantId: string, id: string, patch: Record<string, unknown>): Promise<RoutingObject<unknown>> {
-    const current = await this.repo(kind).getById(tenantId, id);
-    const config = this.repo(kind).parse({ ...(current.config as object), ...patch }) as Record<string, unknown>;
-    await this.check(kind, tenantId, id, config);
-    const saved = await this.repo(kind).replace(tenantId, id, config);
-    this.reloader.reload(tenantId);
-    return flatten(saved);
+    return this.writes.run(tenantId, async () => {
+      const current = await this.repo(kind).getById(tenantId, id);
+      const config = this.repo(kind).parse({ ...(current.config as object), ...patch }) as Record<string, unknown>;
+      await this.check(kind, tenantId, id, config);
+      const saved = await this.repo(kind).replace(tenantId, id, config);
+      this.reloader.reload(tenantId);
+      return flatten(saved);
+    });
   }
 
   async delete(kind: RoutingObjectKind, tenantId: string, id: string): Promise<void> {
-    await this.repo(kind).getById(tenantId, id);
-    if (KINDS[kind].target) await this.assertNotReferred(tenantId, `${KINDS[kind].edge}:${id}`);
-    await this.repo(kind).delete(tenantId, id);
-    this.reloader.reload(tenantId);
+    return this.writes.run(tenantId, async () => {
+      await this.repo(kind).getById(tenantId, id);
+      if (KINDS[kind].target) await this.assertNotReferred(tenantId, `${KINDS[kind].edge}:${id}`);
+      await this.repo(kind).delete(tenantId, id);
+      this.reloader.reload(tenantId);
+    });
   }
 
   /** Refuses (409, listing them) while any routing object or queue still sends calls to the node (`ivr:<id>`, `agent-group:<number>` …). */
@@ -101,14 +111,16 @@ export class RoutingStore {
   }
 
   async putSettings(tenantId: string, input: unknown): Promise<RoutingSettings> {
-    const current = await this.storage.routingSettings.get(tenantId);
-    const merged = { ...current, ...(input as object) };
-    const config = await loadRoutingConfig(this.storage, tenantId);
-    const parsed = routingSettingsSchema.safeParse(merged);
-    if (parsed.success) this.assertGraph({ ...config, settings: parsed.data }, 'routing settings');
-    const saved = await this.storage.routingSettings.put(tenantId, merged);
-    this.reloader.reload(tenantId);
-    return saved;
+    return this.writes.run(tenantId, async () => {
+      const current = await this.storage.routingSettings.get(tenantId);
+      const merged = { ...current, ...(input as object) };
+      const config = await loadRoutingConfig(this.storage, tenantId);
+      const parsed = routingSettingsSchema.safeParse(merged);
+      if (parsed.success) this.assertGraph({ ...config, settings: parsed.data }, 'routing settings');
+      const saved = await this.storage.routingSettings.put(tenantId, merged);
+      this.reloader.reload(tenantId);
+      return saved;
+    });
   }
 
   /** Agent groups' queue destinations are part of the graph too: the ACD's REST routes call this before saving a group. */

@@ -1,3 +1,4 @@
+import { ConflictError, ValidationError } from '../errors/errors.js';
 import type { Logger } from '../logging/logger.js';
 
 const FLUSH_DELAY_MS = 25;
@@ -57,8 +58,25 @@ export class BatchWriter<T> {
     try {
       await this.sink(items);
     } catch (error) {
-      // The runtime must go on when the database hiccups; the loss is logged loudly.
-      this.logger.error({ err: error, count: items.length }, `${this.what} could not be stored`);
+      // The runtime must go on when the database hiccups. Only a refused record (a constraint,
+      // a bad value) is worth trying again alone; with the database away or closed, one at a
+      // time would fail the same way, so the loss is logged loudly.
+      if (!(error instanceof ConflictError || error instanceof ValidationError) || items.length === 1) {
+        this.logger.error({ err: error, count: items.length }, `${this.what} could not be stored`);
+        return;
+      }
+      // A record the database refuses (a constraint, a value out of range) must not take the
+      // rest of its batch with it: the batch goes again record by record, and only the refused are lost.
+      let lost = 0;
+      for (const item of items) {
+        try {
+          await this.sink([item]);
+        } catch (itemError) {
+          lost++;
+          this.logger.error({ err: itemError, record: item }, `a record of the ${this.what} could not be stored`);
+        }
+      }
+      this.logger.warn({ err: error, count: items.length, lost }, `a batch of ${this.what} was refused; stored record by record`);
     }
   }
 }

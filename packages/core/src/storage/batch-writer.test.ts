@@ -39,7 +39,29 @@ describe('BatchWriter', () => {
     expect(logger.lines.find((l) => l.level === 'warn')?.fields).toMatchObject({ count: 3, lost: 1 });
   });
 
-  it('with the database away the batch is not tried record by record: one loud line', async () => {
+  it('while the database is unavailable (locked, reconnecting) the batch is tried again, and lands once it is back', async () => {
+    const stored: string[] = [];
+    let failures = 2;
+    const logger = recordingLogger();
+    const writer = new BatchWriter<string>(
+      async (items) => {
+        if (failures-- > 0) throw new UnavailableError('SQLITE_BUSY');
+        stored.push(...items);
+      },
+      logger,
+      'CDRs',
+    );
+    for (const item of ['a', 'b']) writer.append(item);
+    const flushed = writer.flush();
+    // Appended while the first batch waits: written after it, in order.
+    writer.append('c');
+    await flushed;
+    await writer.flush();
+    expect(stored).toEqual(['a', 'b', 'c']);
+    expect(logger.lines.map((l) => l.level)).toEqual(['warn', 'warn']);
+  });
+
+  it('with the database away for good the batch is given up after ~2 s of tries, not tried record by record: one loud line', async () => {
     let calls = 0;
     const logger = recordingLogger();
     const writer = new BatchWriter<string>(
@@ -52,7 +74,7 @@ describe('BatchWriter', () => {
     );
     for (const item of ['a', 'b', 'c']) writer.append(item);
     await writer.flush();
-    expect(calls).toBe(1);
-    expect(logger.lines).toMatchObject([{ level: 'error', fields: { count: 3 }, message: 'CDRs could not be stored' }]);
+    expect(calls).toBe(4);
+    expect(logger.lines.filter((l) => l.level === 'error')).toMatchObject([{ fields: { count: 3 }, message: 'CDRs could not be stored' }]);
   });
 });

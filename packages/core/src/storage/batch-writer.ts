@@ -1,8 +1,10 @@
-import { ConflictError, ValidationError } from '../errors/errors.js';
+import { ConflictError, UnavailableError, ValidationError } from '../errors/errors.js';
 import type { Logger } from '../logging/logger.js';
 
 const FLUSH_DELAY_MS = 25;
 const MAX_BATCH = 5_000;
+/** Waits before the next tries of a batch the database could not take (locked, connection lost): ~2 s in all, then it is given up. */
+const RETRY_DELAYS_MS = [100, 400, 1_600];
 
 /**
  * Batches records on their way to storage: an engine appends synchronously (it never
@@ -56,7 +58,7 @@ export class BatchWriter<T> {
     this.items = [];
     if (items.length === 0) return;
     try {
-      await this.sink(items);
+      await this.sinkRetrying(items);
     } catch (error) {
       // The runtime must go on when the database hiccups. Only a refused record (a constraint,
       // a bad value) is worth trying again alone; with the database away or closed, one at a
@@ -77,6 +79,22 @@ export class BatchWriter<T> {
         }
       }
       this.logger.warn({ err: error, count: items.length, lost }, `a batch of ${this.what} was refused; stored record by record`);
+    }
+  }
+
+  /** The sink, tried again after a pause while the database is unavailable (locked, reconnecting); records appended meanwhile wait their turn. */
+  private async sinkRetrying(items: T[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.sink(items);
+        return;
+      } catch (error) {
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (!(error instanceof UnavailableError) || delay === undefined) throw error;
+        this.logger.warn({ err: error, count: items.length, attempt: attempt + 1 }, `${this.what} could not be stored yet; trying again`);
+        // Real time, like the flush delay: the database's recovery is not simulated.
+        await new Promise<void>((resolve) => setTimeout(resolve, delay));
+      }
     }
   }
 }

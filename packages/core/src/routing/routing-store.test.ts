@@ -74,6 +74,21 @@ describe('routing store safety', () => {
     expect(refused).toMatchObject({ status: 'rejected', reason: expect.any(ConflictError) });
   });
 
+  it('serially: a change saved outside the store (an agent group deleted by the ACD routes) sees no other change between its check and its write', async () => {
+    h = await routingHarness();
+    const group = await h.sb.storage.agentGroups.create(h.tenantId, { name: 'Race', number: '655' });
+    const deleting = h.store.serially(h.tenantId, async () => {
+      await h.store.assertNotReferred(h.tenantId, 'agent-group:655');
+      // The check has passed; a DID created now would still find the group.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await h.sb.storage.agentGroups.delete(h.tenantId, group.id);
+    });
+    const creating = h.store.create('dids', h.tenantId, { numbers: ['+33140000655'], name: 'Race line', destination: { kind: 'agent-group', groupNumber: '655' } });
+    const [deleted, created] = await Promise.allSettled([deleting, creating]);
+    expect(deleted.status).toBe('fulfilled');
+    expect(created).toMatchObject({ status: 'rejected', reason: expect.any(ValidationError) });
+  });
+
   it('keeps internal numbers unique across IVRs, ring groups, agent groups and agents; DID numbers across DIDs', async () => {
     h = await routingHarness({ agents: ['1001'], groups: [{ name: 'Sales', number: '600', members: [], queue: {} }] });
     await h.add('ivr-menus', { name: 'Main', extension: '700' });

@@ -94,6 +94,16 @@ export class RoutingStore {
     });
   }
 
+  /**
+   * Runs a change of the tenant's routing graph that this store does not save itself (an
+   * agent group's queue destinations, its deletion) in the tenant's queue of changes, so its
+   * check and its write see no other change in between. `change` must not call this store's
+   * own writes (create, update, delete, putSettings): they would wait behind it.
+   */
+  serially<T>(tenantId: string, change: () => Promise<T>): Promise<T> {
+    return this.writes.run(tenantId, change);
+  }
+
   /** Refuses (409, listing them) while any routing object or queue still sends calls to the node (`ivr:<id>`, `agent-group:<number>` …). */
   async assertNotReferred(tenantId: string, node: string): Promise<void> {
     const referrers = referrersOf(await loadRoutingConfig(this.storage, tenantId), node);

@@ -58,8 +58,11 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, body }) => {
       requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
-      await routingStore.checkAgentGroupDestinations(tenantId, { number: body.number, name: body.name, queue: body.queue });
-      const group = await storage.agentGroups.create(tenantId, body);
+      // Checked and saved as one change of the tenant's routing graph, like the routing objects.
+      const group = await routingStore.serially(tenantId, async () => {
+        await routingStore.checkAgentGroupDestinations(tenantId, { number: body.number, name: body.name, queue: body.queue });
+        return storage.agentGroups.create(tenantId, body);
+      });
       await acd.reloadGroup(tenantId, group.number);
       routing.reload(tenantId);
       return reply(201, group);
@@ -89,12 +92,14 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, params }) => {
       requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
-      const current = await storage.agentGroups.getByNumber(tenantId, params.number);
-      // The raw body: the parsed one has every default filled in, which would reset fields not named.
-      const patch = req.body as AgentGroupPatch;
-      const queue = queueSettingsSchema.safeParse({ ...current.queue, ...(patch.queue ?? {}) });
-      if (queue.success) await routingStore.checkAgentGroupDestinations(tenantId, { number: current.number, name: patch.name ?? current.name, queue: queue.data });
-      const group = await storage.agentGroups.update(tenantId, current.id, patch);
+      const group = await routingStore.serially(tenantId, async () => {
+        const current = await storage.agentGroups.getByNumber(tenantId, params.number);
+        // The raw body: the parsed one has every default filled in, which would reset fields not named.
+        const patch = req.body as AgentGroupPatch;
+        const queue = queueSettingsSchema.safeParse({ ...current.queue, ...(patch.queue ?? {}) });
+        if (queue.success) await routingStore.checkAgentGroupDestinations(tenantId, { number: current.number, name: patch.name ?? current.name, queue: queue.data });
+        return storage.agentGroups.update(tenantId, current.id, patch);
+      });
       await acd.reloadGroup(tenantId, group.number);
       routing.reload(tenantId);
       return group;
@@ -112,9 +117,11 @@ export function agentGroupRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, params }) => {
       requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
-      const current = await storage.agentGroups.getByNumber(tenantId, params.number);
-      await routingStore.assertNotReferred(tenantId, `agent-group:${current.number}`);
-      await storage.agentGroups.delete(tenantId, current.id);
+      await routingStore.serially(tenantId, async () => {
+        const current = await storage.agentGroups.getByNumber(tenantId, params.number);
+        await routingStore.assertNotReferred(tenantId, `agent-group:${current.number}`);
+        await storage.agentGroups.delete(tenantId, current.id);
+      });
       await acd.reloadGroup(tenantId, params.number);
       routing.reload(tenantId);
       return undefined;

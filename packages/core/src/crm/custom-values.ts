@@ -28,11 +28,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
  */
 export function validateCustomValues(fields: readonly CustomFieldConfig[], input: Record<string, unknown>, options: ValidateOptions = {}): { values: Record<string, CustomValue>; issues: FieldIssue[] } {
   const prefix = options.path ?? 'custom';
-  const byName = fieldsByName(fields);
   const values: Record<string, CustomValue> = {};
   const issues: FieldIssue[] = [];
+  // A package has a handful of fields: a scan per given key, no lookup table per call.
   for (const key in input) {
-    if (!byName.has(key)) issues.push({ path: `${prefix}.${key}`, message: 'no such custom field in this package' });
+    if (!fields.some((f) => f.name === key)) issues.push({ path: `${prefix}.${key}`, message: 'no such custom field in this package' });
   }
   for (const field of fields) {
     const raw = input[field.name];
@@ -53,18 +53,6 @@ export function validateCustomValues(fields: readonly CustomFieldConfig[], input
     else values[field.name] = result;
   }
   return { values, issues };
-}
-
-const byNameOf = new WeakMap<readonly CustomFieldConfig[], ReadonlyMap<string, CustomFieldConfig>>();
-/**
- * The fields by name; an import checks a million rows against the same list, so it is built
- * once per list. A list is never changed once validated against (storage hands out fresh
- * ones): a field pushed onto it later would not be found here.
- */
-function fieldsByName(fields: readonly CustomFieldConfig[]): ReadonlyMap<string, CustomFieldConfig> {
-  let byName = byNameOf.get(fields);
-  if (!byName) byNameOf.set(fields, (byName = new Map(fields.map((f) => [f.name, f]))));
-  return byName;
 }
 
 function valueOf(field: CustomFieldConfig, raw: unknown, defaultCountry: string | undefined): CustomValue | { error: string } {

@@ -3,24 +3,13 @@ import { z } from 'zod';
 import { dncEntrySchema, dncStatuses, ValidationError } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
+import { idParams, packageBody, packageQuery } from './crm-params.js';
 import { requireManager, requireSupervisor, tenantOf } from './tenant-scope.js';
 
 /** Numbers as the DNC page takes them (§3.7.6): a list, or text separated by commas or line breaks. */
 const numbersSchema = z
   .union([z.array(z.string().max(40)).max(100_000), z.string().max(2_000_000)])
   .transform((value) => (Array.isArray(value) ? value : value.split(/[\r\n,;]+/)).map((n) => n.trim()).filter((n) => n !== ''));
-const idParams = z.object({ id: z.string().min(1).max(64) });
-/** In a body: a package's id, or null / absent for the tenant's default package. */
-const packageBody = z.string().trim().min(1).max(64).nullable().default(null);
-/** In a query: a package's id, or `default` for the tenant's default package; absent: every package. */
-const packageQuery = z
-  .string()
-  .trim()
-  .min(1)
-  .max(64)
-  .optional()
-  .transform((value) => (value === 'default' ? null : value))
-  .describe('a customer package id, or `default` for the default package');
 const filterQuery = z.object({
   customerPackageId: packageQuery,
   status: z.enum(dncStatuses).optional(),

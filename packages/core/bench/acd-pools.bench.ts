@@ -25,6 +25,13 @@
  * decisions each timed alone (process.hrtime.bigint, whose own ~50 ns are included).
  * `pick_only_*` times choosing alone (1M picks from the pools, 100k scans; nobody reserved).
  *
+ * `floor_*` (longest idle only) is the least any real selector of this design can cost: the same
+ * decisions (the checksum is compared) from the barest index there is — per group and
+ * priority one FIFO of (agent, epoch) int pairs in an Int32Array, an Int32Array of epochs, a
+ * reservation that is one epoch write — and nothing else: no pool sizes, no validation, no
+ * handles, no other strategy. It is not a product selector, only the measure of how far the
+ * pools are from the bottom, and of the bottom itself.
+ *
  * `harness_only_*` is the ceiling: the same rounds around a "selector" that costs nothing
  * (it hands out any free agent, whatever the group, from a stack). It is not a selector —
  * its decisions differ — only what the simulation's own writes cost, which every selector
@@ -43,7 +50,7 @@ const GROUPS = 500;
 const DECISIONS = { 'longest-idle': 1_000_000, 'fewest-calls': 250_000 } as const;
 const TIMED_ONE_BY_ONE = 100_000;
 /** Picks timed alone: the pools' picks take tens of ns, so they need many to time well; the scan's fewer. */
-const PICK_ONLY = { pools: 1_000_000, scan: 100_000, harness: 1_000_000 } as const;
+const PICK_ONLY = { pools: 1_000_000, scan: 100_000, harness: 1_000_000, floor: 1_000_000 } as const;
 const BUSY_SHARE = 0.6;
 /** Decisions per round; the calls that end meanwhile follow each round (about as many: the busy share stays at its target). */
 const ROUND = 200;
@@ -107,14 +114,17 @@ function buildCenter(agentCount: number): Center {
   return center;
 }
 
+// The ring's index wraps by a compare, not `%`: an integer division per decision would be the harness's own cost in every selector's figure.
 function pushBusy(center: Center, agent: Agent): void {
-  center.busy[(center.busyHead + center.busyCount) % center.busy.length] = agent;
+  let at = center.busyHead + center.busyCount;
+  if (at >= center.busy.length) at -= center.busy.length;
+  center.busy[at] = agent;
   center.busyCount++;
 }
 
 function shiftBusy(center: Center): Agent {
   const agent = center.busy[center.busyHead]!;
-  center.busyHead = (center.busyHead + 1) % center.busy.length;
+  if (++center.busyHead === center.busy.length) center.busyHead = 0;
   center.busyCount--;
   return agent;
 }
@@ -163,6 +173,69 @@ function harnessOnlySelector(center: Center): Selector {
     pick: () => free.pop(),
     reserve() {},
     release: (agent) => void free.push(agent),
+  };
+}
+
+/** The floor (see the header): longest idle from one int FIFO per group and priority, stale entries skipped by epoch. */
+function floorSelector(center: Center): Selector {
+  const tiersPerGroup = 3;
+  const agentCount = center.agents.length;
+  const epochs = new Int32Array(agentCount);
+  // Each agent's FIFOs (group × 3 + priority - 1), side by side.
+  const firstTier = new Int32Array(agentCount + 1);
+  const tierOf: number[] = [];
+  for (const agent of center.agents) {
+    firstTier[agent.index] = tierOf.length;
+    for (const m of agent.memberships) tierOf.push(m.group * tiersPerGroup + m.member.priority - 1);
+  }
+  firstTier[agentCount] = tierOf.length;
+  const tiers = Int32Array.from(tierOf);
+  const fifos = Array.from({ length: GROUPS * tiersPerGroup }, () => new Int32Array(64));
+  const head = new Int32Array(fifos.length);
+  const tail = new Int32Array(fifos.length);
+  const append = (fifo: number, agent: number): void => {
+    let entries = fifos[fifo]!;
+    if (tail[fifo]! * 2 + 2 > entries.length) {
+      // Full: move the live part to the front, or double.
+      const from = head[fifo]! * 2;
+      const length = tail[fifo]! - head[fifo]!;
+      if (length * 4 > entries.length) {
+        const grown = new Int32Array(entries.length * 2);
+        grown.set(entries.subarray(from, tail[fifo]! * 2));
+        fifos[fifo] = entries = grown;
+      } else {
+        entries.copyWithin(0, from, tail[fifo]! * 2);
+      }
+      head[fifo] = 0;
+      tail[fifo] = length;
+    }
+    const at = tail[fifo]!++ * 2;
+    entries[at] = agent;
+    entries[at + 1] = epochs[agent]!;
+  };
+  const release = (agent: Agent): void => {
+    for (let k = firstTier[agent.index]!; k < firstTier[agent.index + 1]!; k++) append(tiers[k]!, agent.index);
+  };
+  // The free agents, in idle order (since, then position, as the pools order them), into each FIFO.
+  const initial = center.groups.flatMap((members) => members.filter(({ agent }) => !agent.busy));
+  initial.sort((a, b) => a.agent.availableSince - b.agent.availableSince || a.membership.member.position - b.membership.member.position);
+  for (const { agent, membership } of initial) append(membership.group * tiersPerGroup + membership.member.priority - 1, agent.index);
+  return {
+    pick(group) {
+      for (let fifo = group * tiersPerGroup; fifo < (group + 1) * tiersPerGroup; fifo++) {
+        const entries = fifos[fifo]!;
+        let h = head[fifo]!;
+        const t = tail[fifo]!;
+        while (h < t && epochs[entries[h * 2]!] !== entries[h * 2 + 1]) h++;
+        head[fifo] = h;
+        if (h < t) return center.agents[entries[h * 2]!];
+      }
+      return undefined;
+    },
+    reserve(agent) {
+      epochs[agent.index] = (epochs[agent.index]! + 1) | 0;
+    },
+    release,
   };
 }
 
@@ -238,7 +311,7 @@ interface Run {
 }
 
 function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof PICK_ONLY, decisions: number, checkedDecisions: number): Run {
-  const makeSelector = { pools: indexedSelector, scan: scanningSelector, harness: harnessOnlySelector }[selectorKind];
+  const makeSelector = { pools: indexedSelector, scan: scanningSelector, harness: harnessOnlySelector, floor: floorSelector }[selectorKind];
   const pickOnly = PICK_ONLY[selectorKind];
   const center = buildCenter(agentCount);
   const selector = makeSelector(center, strategy);
@@ -256,7 +329,8 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
     for (let i = next; i < end; i++) {
       const picked = decide(center, selector, arrivals[i]!);
       if (picked < 0) unanswered++;
-      if (i < checkedDecisions) checksum = (checksum * 31 + picked + 1) % 1_000_000_007;
+      // An int32 hash (Math.imul): a floating-point `%` here would cost more than the pools' pick.
+      if (i < checkedDecisions) checksum = (Math.imul(checksum, 31) + picked + 1) | 0;
     }
     const t1 = performance.now();
     releases += finishCalls(center, selector);
@@ -297,12 +371,15 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
   const indexedPerS: number[] = [];
   const pickOnlyPerS: number[] = [];
   const callsPerS: number[] = [];
+  const floorPerS: number[] = [];
   for (const { agents, label, scanShare } of SIZES) {
     const decisions = DECISIONS[strategy];
     const scanDecisions = Math.round(decisions * scanShare);
     const indexed = run(agents, strategy, 'pools', decisions, scanDecisions);
     const scanning = run(agents, strategy, 'scan', scanDecisions, scanDecisions);
     const harnessOnly = run(agents, strategy, 'harness', decisions, 0);
+    const floor = strategy === 'longest-idle' ? run(agents, strategy, 'floor', decisions, scanDecisions) : undefined;
+    if (floor && floor.checksum !== scanning.checksum) throw new Error(`${strategy} ${label}: the floor and the scan made different decisions`);
     if (indexed.checksum !== scanning.checksum) throw new Error(`${strategy} ${label}: the pools and the scan made different decisions`);
     console.error(`# ${strategy} ${label}: ${(indexed.unanswered * 100).toFixed(1)}% of callers found nobody free; the first ${scanDecisions} decisions equal the scan's`);
     indexedPerS.push(indexed.decisionsPerS);
@@ -320,6 +397,12 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
     figure('acd', `${prefix}baseline_calls_per_s_${label}`, scanning.callsPerS, '1/s');
     figure('acd', `${prefix}per_call_speedup_vs_baseline_${label}`, indexed.callsPerS / scanning.callsPerS, 'x');
     figure('acd', `${prefix}harness_only_speedup_vs_baseline_${label}`, harnessOnly.decisionsPerS / scanning.decisionsPerS, 'x');
+    if (floor) {
+      floorPerS.push(floor.decisionsPerS);
+      figure('acd', `floor_decisions_per_s_${label}`, floor.decisionsPerS, '1/s');
+      figure('acd', `floor_speedup_vs_baseline_${label}`, floor.decisionsPerS / scanning.decisionsPerS, 'x');
+      figure('acd', `floor_per_call_speedup_vs_baseline_${label}`, floor.callsPerS / scanning.callsPerS, 'x');
+    }
     figure('acd', `${prefix}pick_only_per_s_${label}`, indexed.pickOnlyPerS, '1/s');
     figure('acd', `${prefix}baseline_pick_only_per_s_${label}`, scanning.pickOnlyPerS, '1/s');
     figure('acd', `${prefix}pick_only_speedup_vs_baseline_${label}`, indexed.pickOnlyPerS / scanning.pickOnlyPerS, 'x');
@@ -328,4 +411,5 @@ for (const strategy of ['longest-idle', 'fewest-calls'] as const) {
   figure('acd', `${prefix}decision_time_growth_1k_to_100k`, indexedPerS[0]! / indexedPerS[2]!, 'x');
   figure('acd', `${prefix}pick_only_time_growth_1k_to_100k`, pickOnlyPerS[0]! / pickOnlyPerS[2]!, 'x');
   figure('acd', `${prefix}per_call_time_growth_1k_to_100k`, callsPerS[0]! / callsPerS[2]!, 'x');
+  if (floorPerS.length === 3) figure('acd', 'floor_decision_time_growth_1k_to_100k', floorPerS[0]! / floorPerS[2]!, 'x');
 }

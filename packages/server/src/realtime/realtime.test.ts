@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { hashPassword } from '../auth/passwords.js';
 import { startTestServer } from '../test-support/test-server.js';
-import { REALTIME_PROTOCOL } from './realtime.js';
+import { ACD_EVENTS, REALTIME_PROTOCOL } from './realtime.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 interface Message {
@@ -79,6 +79,41 @@ describe('the realtime WebSocket', () => {
     mine.ws.close();
     theirs.ws.close();
     await Promise.all([mine.closed, theirs.closed]);
+  });
+
+  it('relays every ACD event: check-ins, the queue log and how each queue call ended', async () => {
+    const client = connect(`${wsUrl}?token=${token}`);
+    await client.open;
+    const tenantId = (await client.next((m) => m.type === 'hello')).data['tenantId'];
+    await s.call('POST', '/api/v1/agents', { token, body: { number: '1002', sipPassword: 'sip-secret-1' } });
+    await s.call('POST', '/api/v1/agent-groups', { token, body: { name: 'Sales', number: '600', members: [{ agentNumber: '1002', kind: 'dynamic' }] } });
+    await s.call('POST', '/api/v1/agents/1002/login', { token });
+    expect((await s.call('POST', '/api/v1/agents/1002/check-in', { token, body: { groupNumber: '600' } })).status).toBe(204);
+    const checkedIn = await client.next((m) => m.type === 'agent.membership' && m.data['agentNumber'] === '1002');
+    expect(checkedIn.data).toMatchObject({ tenantId, groupNumber: '600', checkedIn: true, at: expect.any(Number) });
+
+    const sim = s.switchboard.simulator!;
+    sim.setExtension('1002', { answer: 1_000 });
+    const callId = sim.placeCall({ from: { number: '+15550003333' }, to: '600', script: { talkMs: 30_000 } });
+    await s.switchboard.acd.enqueue(String(tenantId), { callId, groupNumber: '600', callerNumber: '+15550003333' });
+    await s.call('POST', '/api/v1/simulator/advance', { token, body: { ms: 60_000 } });
+
+    const queueLog = (event: string) => client.next((m) => m.type === 'queue.log' && m.data['callId'] === callId && m.data['event'] === event);
+    expect((await queueLog('ENTERQUEUE')).data).toMatchObject({ tenantId, queue: '600', agent: 'NONE' });
+    expect((await queueLog('CONNECT')).data).toMatchObject({ queue: '600', agent: '1002' });
+    await client.next((m) => m.type === 'queue.log' && m.data['callId'] === callId && /^COMPLETE(CALLER|AGENT)$/.test(String(m.data['event'])));
+    const ended = await client.next((m) => m.type === 'queue.ended' && m.data['callId'] === callId);
+    expect(ended.data).toMatchObject({ tenantId, groupNumber: '600', outcome: 'answered', waitMs: expect.any(Number) });
+
+    await s.call('POST', '/api/v1/agents/1002/check-out', { token, body: { groupNumber: '600' } });
+    expect((await client.next((m) => m.type === 'agent.membership' && m.data['agentNumber'] === '1002' && m.data['checkedIn'] === false)).data).toMatchObject({ groupNumber: '600' });
+
+    // Every event the core emits reached the client, each for this tenant only.
+    const relayed = client.messages.filter((m) => m.type !== 'hello');
+    expect(new Set(relayed.map((m) => m.type))).toEqual(new Set(ACD_EVENTS));
+    expect(new Set(relayed.map((m) => m.data['tenantId']))).toEqual(new Set([tenantId]));
+    client.ws.close();
+    await client.closed;
   });
 
   it('takes the token as a subprotocol, as browsers must', async () => {

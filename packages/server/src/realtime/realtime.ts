@@ -11,7 +11,17 @@ import { tenantOf } from '../routes/tenant-scope.js';
 export const REALTIME_PROTOCOL = 'switchboard.v1';
 const BEARER_PROTOCOL = 'bearer.';
 
-const ACD_EVENTS = ['agent.state', 'agent.membership', 'agent.event', 'queue.log', 'queue.ended'] as const satisfies ReadonlyArray<keyof AcdEvents>;
+/**
+ * Every ACD event the socket relays. A record keyed by the core's event map rather than a
+ * list: `satisfies` on a list only checks that each name exists, while a record must name
+ * every event, so an event added to `AcdEvents` fails the build until it is relayed here.
+ * Each payload must also carry its tenant, or the socket could not keep tenants apart.
+ */
+const RELAYED_ACD_EVENTS = { 'agent.state': true, 'agent.membership': true, 'agent.event': true, 'queue.log': true, 'queue.ended': true } satisfies {
+  [K in keyof AcdEvents]: Parameters<AcdEvents[K]>[0] extends { tenantId: string } ? true : never;
+};
+/** The ACD event types a client receives, as `type` of each message. */
+export const ACD_EVENTS = Object.keys(RELAYED_ACD_EVENTS) as Array<keyof AcdEvents>;
 /** Background jobs (imports): each status change, and each batch committed. */
 const JOB_EVENTS = ['job.status', 'job.progress'] as const satisfies ReadonlyArray<keyof JobEvents>;
 

@@ -11,9 +11,10 @@ import {
   type QueueLogEntry,
 } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
-import { type Api } from '../http/api.js';
+import { reply, type Api } from '../http/api.js';
 import { streamDownload } from '../http/download.js';
 import type { AppContext } from '../context.js';
+import { acdSnapshotSchema, agentSortOrders } from './acd-snapshot-schema.js';
 import { agentParams } from './agents.js';
 import { isSupervisor, requireSupervisor, tenantOf } from './tenant-scope.js';
 
@@ -42,12 +43,6 @@ const queueLogEntrySchema = z.object({
   agent: z.string(),
   event: z.string(),
   data: z.array(z.string()),
-});
-
-const snapshotSchema = z.object({
-  at: z.number().int(),
-  groups: z.array(z.object({ groupNumber: z.string(), name: z.string(), waiting: z.number().int(), checkedIn: z.number().int(), idle: z.number().int() }).loose()),
-  agents: z.array(z.object({ agentNumber: z.string(), name: z.string(), state: z.string(), since: z.number().int() }).loose()),
 });
 
 /** Agent and supervisor commands, the real-time snapshot and the records (manual §3.13, §3.14). */
@@ -155,11 +150,10 @@ export function acdCommandRoutes(api: Api, ctx: AppContext): void {
       params: agentParams,
       body: z.object({ extension: z.string().regex(/^[0-9A-Za-z_.-]{1,32}$/, 'letters, digits, _ . -').describe("The supervisor's phone extension") }),
       responses: { 201: { description: 'The monitor call', schema: z.object({ monitorCallId: z.string() }) } },
-      handler: async ({ principal, req, params, body, res }) => {
+      handler: async ({ principal, req, params, body }) => {
         const { tenantId } = await supervisorScope(principal, req);
         const monitorCallId = await acd.monitor(tenantId, params.number, mode, { kind: 'extension', extension: body.extension });
-        res.status(201);
-        return { monitorCallId };
+        return reply(201, { monitorCallId });
       },
     });
   }
@@ -191,9 +185,9 @@ export function acdCommandRoutes(api: Api, ctx: AppContext): void {
     access: 'authenticated',
     query: z.object({
       groups: groupList.optional().describe('Comma-separated group numbers; all when absent'),
-      sort: z.enum(['state', 'state-reverse', 'number', 'number-reverse', 'priority', 'priority-reverse']).optional(),
+      sort: z.enum(agentSortOrders).optional().describe("Order of the agents: `state` (wrap-up, on call, on hold, paused, busy, idle, ringing, logged out), `number` (numeric), or `priority` (the agent's best tier in the listed groups, 1 first; agents in none last); `-reverse` reverses the order, ties stay in ascending agent number. Default `number`"),
     }),
-    responses: { 200: { description: 'The snapshot', schema: snapshotSchema } },
+    responses: { 200: { description: 'The snapshot', schema: acdSnapshotSchema } },
     handler: async ({ principal, req, query }) => {
       const tenantId = await tenantOf(storage, principal, req);
       return acd.snapshot(tenantId, { ...(query.groups ? { groups: query.groups } : {}), ...(query.sort ? { sort: query.sort } : {}) });

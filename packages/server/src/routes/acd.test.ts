@@ -128,6 +128,10 @@ describe('ACD configuration over HTTP', () => {
     expect((await s.call('POST', '/api/v1/agents/3002/dnd', { token, body: { on: 'yes' } })).body.errors[0].path).toBe('body.on');
     expect((await s.call('POST', '/api/v1/agents/3002/dnd', { token, body: { on: true } })).status).toBe(204);
     expect((await s.call('POST', '/api/v1/agents/3002/supervisor/check-out', { token, body: { groupNumber: '500' } })).status).toBe(204);
+    // Checked out of 500 but still logged in: the group no longer counts it.
+    snapshot = (await s.call('GET', '/api/v1/acd/snapshot?groups=500', { token })).body;
+    expect(snapshot.groups).toMatchObject([{ groupNumber: '500', checkedIn: 0, idle: 0 }]);
+    expect(snapshot.agents.find((a: { agentNumber: string }) => a.agentNumber === '3002')).toMatchObject({ state: 'idle', groups: [{ groupNumber: '500', checkedIn: false, checkedInAt: null }] });
     expect(await s.call('POST', '/api/v1/agents/3002/hold', { token })).toMatchObject({ status: 409 });
     expect(await s.call('POST', '/api/v1/agents/3002/supervisor/listen', { token, body: { extension: '9000' } })).toMatchObject({ status: 409, body: { code: 'ILLEGAL_STATE' } });
     expect((await s.call('GET', '/api/v1/acd/snapshot?groups=5x', { token })).body.errors[0].path).toMatch(/^query\.groups/);
@@ -136,6 +140,8 @@ describe('ACD configuration over HTTP', () => {
     // Virtual time stands still here: both happened at the same instant.
     expect(events.body.items.map((e: { event: string; cause: string | null }) => [e.event, e.cause]).sort()).toEqual([['dnd-on', null], ['paused', 'Lunch']]);
     expect(events.body.items[0].initiator).toMatch(/^supervisor:/);
+    const checkedOut = await s.call('GET', '/api/v1/agent-events?agentNumber=3002&event=checked-out', { token });
+    expect(checkedOut.body.items).toMatchObject([{ groupNumber: '500', initiator: expect.stringMatching(/^supervisor:/) }]);
     expect((await s.call('GET', '/api/v1/agent-events?event=napping', { token })).body.errors[0].path).toMatch(/^query\.event/);
     expect((await s.call('GET', '/api/v1/agent-events', { token: other })).body.items).toEqual([]);
   });

@@ -102,7 +102,9 @@ export class Acd {
       media,
       mediaRefs: this.options.mediaRefs ?? configuredMediaRefs,
       clock,
-      random: random.fork(`acd:${tenantId}`),
+      // By slug, not id: ids are drawn at creation, so the same seed replays the same picks
+      // only if the stream is named by something the simulation chose.
+      random: random.fork(`acd:${tenantRow.slug}`),
       logger: logger.child({ component: 'acd', tenantId }),
       writer: this.writer,
       events: this.events,
@@ -161,10 +163,12 @@ export class Acd {
     }
   }
 
-  /** A leg on an agent's phone that no queue made: followed so the agent counts as on a call. */
+  /** A leg on an agent's phone that no queue made: followed so the agent is ringing, then on a call, while it lives. */
   private trackPersonal(callId: string, agentNumber: string, otherNumber: string): void {
     const tenant = this.ownerOf(agentNumber);
-    if (tenant) this.personal.set(callId, { tenant, agentNumber, otherNumber });
+    if (!tenant) return;
+    this.personal.set(callId, { tenant, agentNumber, otherNumber });
+    tenant.personalCallStarted(agentNumber, callId, otherNumber);
   }
 
   /** The one loaded tenant with this agent number; SIP domains will tell tenants apart once routing resolves them. */
@@ -221,6 +225,26 @@ export class Acd {
   isOnCall(tenantId: string, agentNumber: string): boolean {
     const kind = this.tenants.get(tenantId)?.agents.get(agentNumber)?.state.kind;
     return kind === 'reserved' || kind === 'on-call' || kind === 'on-hold';
+  }
+
+  /**
+   * The agent's phone dialled a number outside the tenant (routing found nothing internal
+   * for it). A click-to-call-only agent may not: it calls customers only from the system
+   * (manual §3.1.2); nor may a disabled agent, who "cannot perform dialing operations".
+   * Refused: false, and the refusal is written down as an agent event (the caller hangs the
+   * call up). Otherwise the call counts in the agent's calls out.
+   */
+  dialledOut(tenantId: string, agentNumber: string, number: string): boolean {
+    const tenant = this.tenants.get(tenantId);
+    const agent = tenant?.agents.get(agentNumber);
+    if (!tenant || !agent) return true;
+    const refusal = !agent.agent.enabled ? 'agent disabled' : agent.agent.clickToCallOnly ? 'click-to-call only' : undefined;
+    if (refusal) {
+      tenant.recordAgentEvent(agent, 'dial-refused', null, 'agent:phone', `${refusal}: dialled ${number}`);
+      return false;
+    }
+    tenant.callPlaced(agentNumber);
+    return true;
   }
 
   departmentOf(tenantId: string, agentNumber: string): string | undefined {
@@ -345,6 +369,12 @@ export class Acd {
     (await this.tenant(tenantId)).setBusy(agentNumber, supervisorId, `supervisor:${supervisorId}`);
   }
 
+  /**
+   * "Check out this seat from the seat group" (manual §3.13.1): of one group, or of all the
+   * agent's dynamic memberships. Static members are checked in whenever they are logged in,
+   * so checking one out of its static group is refused (IllegalStateError); a supervisor
+   * who wants it out of the queues sets it busy, or removes it from the group.
+   */
   async supervisorCheckOut(tenantId: string, agentNumber: string, supervisorId: string, groupNumber?: string): Promise<void> {
     (await this.tenant(tenantId)).checkOut(agentNumber, groupNumber, `supervisor:${supervisorId}`);
   }

@@ -16,12 +16,13 @@ import { IllegalStateError } from '../errors/errors.js';
  *
  * Check-in to groups and DND are kept beside the state (an agent is checked in to several
  * groups at once, whatever the state); availability for a group is
- * `state idle ∧ ¬dnd ∧ checked in ∧ enabled`.
+ * `state idle ∧ ¬dnd ∧ checked in ∧ enabled ∧ no call on the phone`.
  */
 export type AgentState =
   | { kind: 'logged-out' }
   | { kind: 'idle'; since: number }
-  | { kind: 'reserved'; since: number; groupNumber: string; callId: string }
+  /** Ringing: for a queue call of `groupNumber`, or (null) a call no queue made ringing on the agent's phone. */
+  | { kind: 'reserved'; since: number; groupNumber: string | null; callId: string }
   | { kind: 'on-call'; since: number; groupNumber: string | null; callId: string }
   | { kind: 'on-hold'; since: number; groupNumber: string | null; callId: string }
   | { kind: 'wrap-up'; since: number; until: number; groupNumber: string | null }
@@ -33,7 +34,7 @@ export type AgentStateKind = AgentState['kind'];
 export type AgentAction =
   | { type: 'login' }
   | { type: 'logout' }
-  | { type: 'reserve'; groupNumber: string; callId: string }
+  | { type: 'reserve'; groupNumber: string | null; callId: string }
   /** The offer ended without the agent taking the call (no answer, rejected, cancelled). */
   | { type: 'ring-ended' }
   | { type: 'answer'; groupNumber: string | null; callId: string }

@@ -48,7 +48,9 @@ describe('queue options (manual §3.1.3 ③)', () => {
   });
 
   it('leave when empty: waiting callers exit when the last agent checks out', async () => {
-    h = await start({ leaveWhenEmpty: true }, { members: ['101'], agents: ['101'], login: ['101'] });
+    // Only a dynamic member can check out while logged in.
+    h = await start({}, { agents: ['101'], login: [], groups: [{ name: 'Sales', number: '500', members: [{ agentNumber: '101', kind: 'dynamic' }], queue: { leaveWhenEmpty: true } }] });
+    await h.sb.acd.checkIn(h.tenantId, '101', '500');
     await h.sb.acd.pause(h.tenantId, '101', 'Break');
     await h.call('500', { script: {} });
     await h.advance(1_000);
@@ -114,6 +116,38 @@ describe('queue options (manual §3.1.3 ③)', () => {
     await h.advance(10_000);
     expect(h.tenant.agent('101').state.kind).toBe('idle');
     expect(h.events()).toEqual(['ENTERQUEUE NONE', 'RINGNOANSWER 101', 'CONNECT 102']);
+  });
+
+  it('auto-pause on busy: an agent whose phone rejects the call is paused, the caller goes to the next agent', async () => {
+    h = await start({ autoPauseOnBusy: true, strategy: 'sequential', retrySec: 0 }, { agents: [{ number: '101', phone: { reject: true } }, '102'] });
+    await h.call('500');
+    await h.advance(10_000);
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'paused', reason: 'auto-pause: busy' });
+    expect(h.events()).toEqual(['ENTERQUEUE NONE', 'RINGNOANSWER 101', 'PAUSE 101', 'CONNECT 102']);
+  });
+
+  it('auto-pause on unavailable: an agent whose phone is not registered is paused only with its option on', async () => {
+    h = await start({ autoPauseOnUnavailable: true, strategy: 'sequential', retrySec: 0 }, { agents: [{ number: '101', phone: { registered: false } }, '102'] });
+    await h.call('500');
+    await h.advance(10_000);
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'paused', reason: 'auto-pause: unavailable' });
+    expect(h.events()).toEqual(['ENTERQUEUE NONE', 'RINGNOANSWER 101', 'PAUSE 101', 'CONNECT 102']);
+    await h.close();
+    h = await start({ autoPause: true, autoPauseOnUnavailable: false, strategy: 'sequential', retrySec: 0 }, { agents: [{ number: '101', phone: { registered: false } }, '102'] });
+    await h.call('500');
+    await h.advance(10_000);
+    expect(h.tenant.agent('101').state.kind).toBe('idle');
+  });
+
+  it('with the incoming queue off, callers are refused and no agent rings', async () => {
+    h = await start({ enabled: false });
+    const pbx = h.sb.simulator!;
+    const callId = pbx.placeCall({ from: { number: '+15550001111' }, to: '500', script: {} });
+    await expect(h.sb.acd.enqueue(h.tenantId, { callId, groupNumber: '500' })).rejects.toMatchObject({ code: 'ILLEGAL_STATE', message: 'The queue of agent group 500 is off' });
+    await h.advance(10_000);
+    expect(h.events()).toEqual([]);
+    expect(commands(h, 'originate')).toEqual([]);
+    expect((await h.sb.acd.snapshot(h.tenantId)).groups[0]).toMatchObject({ waiting: 0, idle: 2, today: { entered: 0 } });
   });
 
   it('an agent who answers and hangs up before the bridge leaves the caller waiting for the next agent', async () => {

@@ -18,6 +18,8 @@ export const agentEventTypes = [
   'dnd-on',
   'dnd-off',
   'ring-no-answer',
+  /** The agent dialled out from the phone and was refused (click-to-call only). */
+  'dial-refused',
 ] as const;
 export type AgentEventType = (typeof agentEventTypes)[number];
 

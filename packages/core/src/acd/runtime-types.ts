@@ -39,9 +39,15 @@ export interface AgentRuntime {
   /** A pause or busy asked for during a call, applied when the call (and wrap-up) ends. */
   pending: { type: 'pause'; reason: string; initiator: string } | { type: 'busy'; by: string; initiator: string } | undefined;
   wrapUpTimer: TimerHandle | undefined;
-  /** The call the agent is on or ringing for. */
+  /** The call the agent is on or ringing for (a queue's, or one no queue made: while it lives the agent is in no pool). */
   call: AgentCall | undefined;
   lastCallEndedAt: number | null;
+  /**
+   * Calls the agent placed today (tenant time zone), whatever the groups: the agent's own
+   * "calls out" figure. Each group it was checked in to counts the call too, so the sum over
+   * its groups can be larger.
+   */
+  callsOutToday: number;
 }
 
 /** The agent's side of a call: their own leg, and the customer's leg when there is one. */
@@ -65,6 +71,7 @@ export interface GroupDay {
   exitedWithKey: number;
   /** Agents rung or connected for queue calls (manual: "call in total"). */
   callsIn: number;
+  /** Calls placed by agents checked in to the group at the time (manual: "call out total"). */
   callsOut: number;
   talkMs: number;
 }

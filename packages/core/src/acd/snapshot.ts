@@ -35,7 +35,9 @@ export interface AgentSnapshot {
   callerNumber: string | null;
   /** Per group the agent belongs to. */
   groups: Array<{ groupNumber: string; checkedIn: boolean; checkedInAt: number | null; priority: number; kind: 'static' | 'dynamic'; callsIn: number; callsOut: number; answered: number }>;
+  /** Queue calls offered to the agent today in the groups shown. */
   callsIn: number;
+  /** Calls the agent placed today, once each (the groups' figures count a call in every group the agent was checked in to). */
   callsOut: number;
   lastCallEndedAt: number | null;
 }
@@ -106,7 +108,7 @@ export function takeSnapshot(acd: TenantAcd, options: { groups?: readonly string
         answered: m.day.answered,
       })),
       callsIn: memberships.reduce((sum, m) => sum + m.day.callsIn, 0),
-      callsOut: memberships.reduce((sum, m) => sum + m.day.callsOut, 0),
+      callsOut: runtime.callsOutToday,
       lastCallEndedAt: runtime.lastCallEndedAt,
     });
   }

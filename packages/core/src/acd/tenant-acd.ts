@@ -105,6 +105,7 @@ export class TenantAcd {
       wrapUpTimer: undefined,
       call: undefined,
       lastCallEndedAt: null,
+      callsOutToday: 0,
     });
     for (const group of this.groups.values()) {
       const member = group.group.members.find((m) => m.agentNumber === agent.number);
@@ -248,9 +249,19 @@ export class TenantAcd {
     for (const membership of targets) if (!membership.checkedIn) this.setCheckedIn(runtime, membership, true, initiator, 'check-in');
   }
 
+  /**
+   * Checks out of one group, or of every dynamic membership when `groupNumber` is absent.
+   * Static members stay checked in while logged in (manual §3.1.3): naming a group the
+   * agent is a static member of is refused, whoever asks (the agent or a supervisor).
+   */
   checkOut(agentNumber: string, groupNumber: string | undefined, initiator: string): void {
     const runtime = this.agent(agentNumber);
-    const targets = groupNumber === undefined ? [...runtime.memberships.values()] : [this.membership(runtime, groupNumber)];
+    if (groupNumber !== undefined && this.membership(runtime, groupNumber).member.kind === 'static') {
+      throw new IllegalStateError(`Agent ${agentNumber} is a static member of agent group ${groupNumber}: static members stay checked in while logged in`, {
+        details: { agentNumber, groupNumber, kind: 'static' },
+      });
+    }
+    const targets = groupNumber === undefined ? [...runtime.memberships.values()].filter((m) => m.member.kind === 'dynamic') : [this.membership(runtime, groupNumber)];
     for (const membership of targets) if (membership.checkedIn) this.setCheckedIn(runtime, membership, false, initiator, 'check-out');
   }
 
@@ -317,6 +328,8 @@ export class TenantAcd {
     this.enabled(runtime);
     if (runtime.dnd === dnd) return;
     runtime.dnd = dnd;
+    // Leaving DND makes an idle agent available now: DND time is not idle time.
+    if (!dnd && runtime.state.kind === 'idle') runtime.availableSince = this.now;
     this.recordAgentEvent(runtime, dnd ? 'dnd-on' : 'dnd-off', null, initiator, null);
     this.deps.events.emit('agent.state', { tenantId: this.deps.tenantId, agentNumber, state: runtime.state, previous: runtime.state, dnd, at: this.now });
     this.refreshAvailability(runtime);
@@ -329,14 +342,31 @@ export class TenantAcd {
   // ── calls the queues did not make ────────────────────────────────────────────
 
   /**
+   * A call no queue made started on the agent's phone: a direct call to the extension
+   * rings it, or the agent dials out. From now until it ends the agent is offered no queue
+   * call (never two calls at once); an idle agent is reserved for it, as for a queue call.
+   */
+  personalCallStarted(agentNumber: string, callId: string, otherNumber: string): void {
+    const runtime = this.agents.get(agentNumber);
+    // A second call on a busy phone (call waiting) changes nothing: the agent has a call.
+    if (!runtime || runtime.state.kind === 'logged-out' || runtime.call || hasCall(runtime.state)) return;
+    runtime.call = { legId: callId, customerCallId: undefined, callerNumber: otherNumber, entry: undefined, autoEndTimer: undefined };
+    if (runtime.state.kind === 'idle') this.apply(runtime, { type: 'reserve', groupNumber: null, callId }, 'system', 'direct call');
+    else this.refreshAvailability(runtime);
+  }
+
+  /**
    * A call on the agent's phone that no queue made — a direct call to the extension, or the
    * agent dialing out — was answered: the agent is on a call while it lasts, so no queue
    * offers it one. A pause or busy it was in comes back after the call.
    */
   personalCallAnswered(agentNumber: string, callId: string, callerNumber: string): void {
     const runtime = this.agents.get(agentNumber);
-    if (!runtime || runtime.state.kind === 'logged-out' || hasCall(runtime.state)) return;
+    if (!runtime || runtime.state.kind === 'logged-out') return;
+    if (runtime.call && runtime.call.legId !== callId) return;
     const state = runtime.state;
+    const ringing = state.kind === 'reserved' && state.callId === callId;
+    if (hasCall(state) && !ringing) return;
     if (state.kind === 'paused') runtime.pending ??= { type: 'pause', reason: state.reason, initiator: 'system' };
     if (state.kind === 'busy') runtime.pending ??= { type: 'busy', by: state.by, initiator: 'system' };
     this.deps.clock.clearTimer(runtime.wrapUpTimer);
@@ -345,11 +375,29 @@ export class TenantAcd {
     this.apply(runtime, { type: 'answer', groupNumber: null, callId }, 'agent:phone', 'direct call');
   }
 
+  /** The call no queue made ended: after a talk the agent's call ends; unanswered, the agent is free again (keeping its idle time). */
   personalCallEnded(agentNumber: string, callId: string): void {
     const runtime = this.agents.get(agentNumber);
     if (!runtime || runtime.call?.legId !== callId || runtime.call.entry) return;
     runtime.call = undefined;
-    if (runtime.state.kind === 'on-call' || runtime.state.kind === 'on-hold') this.endCall(runtime, 0, 'system', 'direct call ended');
+    const state = runtime.state;
+    if (state.kind === 'on-call' || state.kind === 'on-hold') this.endCall(runtime, 0, 'system', 'direct call ended');
+    else if (state.kind === 'reserved' && state.callId === callId) this.apply(runtime, { type: 'ring-ended' }, 'system', 'direct call not answered');
+    else this.refreshAvailability(runtime);
+  }
+
+  /**
+   * The agent placed a call (dialled out from the phone, or click-to-call): it counts in the
+   * agent's calls out, and in those of every group the agent is checked in to now.
+   */
+  callPlaced(agentNumber: string): void {
+    const runtime = this.agent(agentNumber);
+    runtime.callsOutToday++;
+    for (const membership of runtime.memberships.values()) {
+      if (!membership.checkedIn) continue;
+      membership.day.callsOut++;
+      membership.group.day.callsOut++;
+    }
   }
 
   // ── state changes ────────────────────────────────────────────────────────────
@@ -425,7 +473,9 @@ export class TenantAcd {
   /** Puts the agent in, or takes it out of, the pool of every group it belongs to. */
   refreshAvailability(runtime: AgentRuntime): void {
     const agent = runtime.poolAgent;
-    if (!(runtime.agent.enabled && runtime.state.kind === 'idle' && !runtime.dnd)) {
+    // A call no queue made may ring while the agent is paused or in wrap-up and still ring
+    // when that ends: the agent stays out of the pools until it is over (one call at a time).
+    if (!(runtime.agent.enabled && runtime.state.kind === 'idle' && !runtime.dnd && runtime.call === undefined)) {
       // Reserved, paused, DND, logged out…: out of every pool at once, no index touched.
       agent.leaveAllPools();
       return;
@@ -439,7 +489,7 @@ export class TenantAcd {
         group.pool.add(
           agent,
           { position: membership.member.position, priority: membership.member.priority },
-          { availableSince: runtime.availableSince, callsToday: membership.day.answered, talkTimeTodayMs: membership.day.talkMs },
+          { availableSince: availableToGroupSince(runtime, membership), callsToday: membership.day.answered, talkTimeTodayMs: membership.day.talkMs },
         );
         gained.push(group);
       } else if (!wanted && present) {
@@ -529,5 +579,15 @@ export class TenantAcd {
       for (const membership of group.members.values()) membership.day = { callsIn: 0, callsOut: 0, answered: 0, talkMs: 0 };
       group.pool.resetDaily();
     }
+    for (const runtime of this.agents.values()) runtime.callsOutToday = 0;
   }
+}
+
+/**
+ * When the agent became available to this group: when it last became available at all, or
+ * when it checked in to the group if that was later. A check-in to one more group does not
+ * count the time before it as idle time there, nor move the agent's place in its other groups.
+ */
+function availableToGroupSince(runtime: AgentRuntime, membership: Membership): number {
+  return Math.max(runtime.availableSince, membership.checkedInAt ?? runtime.availableSince);
 }

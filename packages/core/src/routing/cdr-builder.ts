@@ -111,7 +111,7 @@ export function buildCdr(input: {
     tenantId: input.tenantId,
     callId: input.callId,
     callType: facts.callType,
-    direction: 'inbound',
+    direction: facts.callType === 'outbound' ? 'outbound' : 'inbound',
     originalCallerNumber: input.caller.originalNumber,
     originalCallerName: input.caller.originalName,
     callerNumber: input.caller.number,

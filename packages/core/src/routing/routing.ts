@@ -271,8 +271,27 @@ export class Routing {
         : this.options.acd.hasAgent(tenantId, event.dialed) && event.dialed !== extension
           ? { kind: 'agent', agentNumber: event.dialed }
           : undefined;
-    if (!destination) return;
+    if (!destination) return this.dialledOut(tenant, event, extension);
     await this.open(tenant, event, 'internal').run(destination);
+  }
+
+  /**
+   * An agent's phone dialled a number that is nothing internal: a call out. The ACD says
+   * whether the agent may dial from the phone (not when click-to-call only); a refused call
+   * is declined before it rings anywhere, with an outbound CDR that says so. An allowed one
+   * is left to the application, as outbound call files do not route it yet.
+   */
+  private async dialledOut(tenant: TenantRouting, event: CallIncomingEvent, agentNumber: string): Promise<void> {
+    if (this.options.acd.dialledOut(tenant.tenantId, agentNumber, event.dialed)) return;
+    this.options.logger.info({ callId: event.callId, agentNumber, dialed: event.dialed, tenantId: tenant.tenantId }, 'agent may not dial out from the phone: call refused');
+    const session = this.open(tenant, event, 'outbound');
+    const facts = session.facts;
+    facts.agentNumber = agentNumber;
+    facts.department = this.options.acd.departmentOf(tenant.tenantId, agentNumber) ?? null;
+    facts.originalCalledNumber = event.dialed;
+    // The manual's reason for an outgoing call that could not be placed.
+    facts.systemReason = 'call-failed';
+    await session.end('CALL_REJECTED');
   }
 
   private async prepare(tenantId: string): Promise<TenantRouting> {

@@ -11,7 +11,7 @@ import type { TenantAcd } from '../tenant-acd.js';
 
 export interface HarnessOptions {
   /** Agent numbers, or agents with their phone's behaviour. */
-  agents: Array<string | { number: string; phone?: ExtensionBehaviour; enabled?: boolean; workWithBrowser?: boolean }>;
+  agents: Array<string | { number: string; phone?: ExtensionBehaviour; enabled?: boolean; workWithBrowser?: boolean; clickToCallOnly?: boolean }>;
   groups: NewAgentGroup[];
   seed?: number;
   timeZone?: string;
@@ -51,10 +51,8 @@ export async function acdHarness(options: HarnessOptions): Promise<AcdHarness> {
   const tenant = await sb.storage.tenants.create({ slug: 'acme', name: 'Acme', timeZone: options.timeZone ?? 'UTC' });
   for (const spec of options.agents) {
     const agent = typeof spec === 'string' ? { number: spec } : spec;
-    await sb.storage.agents.create(
-      tenant.id,
-      agentRecord(agent.number, { firstName: 'Agent', lastName: agent.number, ...(agent.enabled === undefined ? {} : { enabled: agent.enabled }), ...(agent.workWithBrowser === undefined ? {} : { workWithBrowser: agent.workWithBrowser }) }),
-    );
+    const { number, phone: _phone, ...flags } = agent as Exclude<HarnessOptions['agents'][number], string>;
+    await sb.storage.agents.create(tenant.id, agentRecord(number, { firstName: 'Agent', lastName: number, ...flags }));
     pbx.setExtension(agent.number, ('phone' in agent ? agent.phone : undefined) ?? options.phone ?? { answer: 2_000 });
   }
   for (const group of options.groups) await sb.storage.agentGroups.create(tenant.id, group);

@@ -21,7 +21,7 @@ const groupDaySchema = z
     exitedEmpty: count.describe('Callers refused because no agent was checked in (join empty off), or sent out when the last one checked out (leave when empty)'),
     exitedWithKey: count.describe('Callers who left by pressing the exit key'),
     callsIn: count.describe('Queue calls offered to agents (manual: "call in total"); each ring counts, so a caller rung at two agents counts twice'),
-    callsOut: count.describe('Outbound calls of the members counted for the group (manual: "call out total"); the ACD counts none yet, so 0'),
+    callsOut: count.describe('Outbound calls the members dialled while checked in to the group (manual: "call out total")'),
     talkMs: count.describe('Talk time of the completed queue calls, in ms'),
   })
   .describe("Today's counters, from midnight in the tenant's time zone");
@@ -55,7 +55,7 @@ const agentGroupSchema = z.object({
   priority: z.number().int().min(1).max(100).describe('Tier in the group: 1 rings first'),
   kind: z.enum(['static', 'dynamic']).describe('static: checked in while logged in; dynamic: checks in and out'),
   callsIn: count.describe("Today's queue calls of this group offered to the agent (each ring)"),
-  callsOut: count.describe("Today's outbound calls counted for this group; the ACD counts none yet, so 0"),
+  callsOut: count.describe("Today's outbound calls the agent dialled while checked in to this group"),
   answered: count.describe("Today's queue calls of this group the agent answered"),
 });
 
@@ -69,7 +69,7 @@ const agentSchema = z.object({
   callerNumber: z.string().nullable().describe("The caller's number while ringing or on a call; otherwise null"),
   groups: z.array(agentGroupSchema).describe('The groups the agent is a member of (only the requested ones when `groups` is given)'),
   callsIn: count.describe('Sum of callsIn over the listed groups'),
-  callsOut: count.describe('Sum of callsOut over the listed groups'),
+  callsOut: count.describe("Today's outbound calls the agent dialled, each counted once whatever its groups"),
   lastCallEndedAt: epochMs.nullable().describe('Epoch ms the last call ended; null if none since the engine started'),
 });
 

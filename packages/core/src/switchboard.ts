@@ -1,6 +1,7 @@
 import { Acd } from './acd/acd.js';
 import { Compliance } from './compliance/compliance.js';
 import { Routing } from './routing/routing.js';
+import { CustomerAttachments } from './crm/attachments.js';
 import { ConnectedCallRecorder } from './crm/connected-calls.js';
 import { ContactService } from './crm/contacts.js';
 import { CustomerService } from './crm/customers.js';
@@ -54,6 +55,11 @@ export interface SwitchboardOptions {
      */
     publishDir?: string;
   };
+  /** Files uploaded for customers' attachment fields (`switchboard.crm.attachments`). */
+  customerAttachments?: {
+    /** Largest upload, in bytes. Default DEFAULT_ATTACHMENT_MAX_BYTES (10 MiB). */
+    maxBytes?: number;
+  };
 }
 
 /** What a media adapter built by `createSwitchboard` gets. */
@@ -90,7 +96,7 @@ export interface Switchboard {
   /** Customers and what agents record about them. */
   /** Background jobs (imports and other long work) with their progress events. */
   readonly jobs: JobRunner;
-  readonly crm: { customers: CustomerService; contacts: ContactService; imports: CustomerImports; connectedCalls: ConnectedCallRecorder };
+  readonly crm: { customers: CustomerService; contacts: ContactService; imports: CustomerImports; connectedCalls: ConnectedCallRecorder; attachments: CustomerAttachments };
   /**
    * Tenants' voice files and hold music (manual §3.5.3). Upload, rename and delete here:
    * the media library (and, with `mediaFiles.publishDir`, the publisher) follow.
@@ -176,6 +182,7 @@ export async function createSwitchboard(options: SwitchboardOptions = {}): Promi
     contacts: new ContactService(storage),
     imports: new CustomerImports({ storage, clock, jobs, screen: compliance.screen, highlights: compliance.highlights, logger }),
     connectedCalls: new ConnectedCallRecorder(storage, logger),
+    attachments: new CustomerAttachments(storage, options.customerAttachments?.maxBytes === undefined ? {} : { maxBytes: options.customerAttachments.maxBytes }),
   };
   // An import tells the highlights of the numbers it adds to highlighted customers as each batch commits; re-read them
   // once it ends all the same, for what it cannot see (a job that another process ran).

@@ -10,6 +10,7 @@ import { acdCommandRoutes } from './routes/acd-commands.js';
 import { agentGroupRoutes } from './routes/agent-groups.js';
 import { callRecordRoutes } from './routes/call-records.js';
 import { customerRoutes } from './routes/customers.js';
+import { customerAttachmentRoutes } from './routes/customer-attachments.js';
 import { customerImportRoutes } from './routes/customer-imports.js';
 import { crmCatalogRoutes } from './routes/crm-catalog.js';
 import { funnelStageRoutes } from './routes/funnel-stages.js';
@@ -78,6 +79,7 @@ export function createApp(ctx: AppContext, options: CreateAppOptions = {}): Expr
   // Before customerRoutes: `/customers/export` is not a customer id.
   customerImportRoutes(api, ctx);
   customerRoutes(api, ctx);
+  customerAttachmentRoutes(api, ctx);
   crmCatalogRoutes(api, ctx);
   funnelStageRoutes(api, ctx);
   callResultRoutes(api, ctx);

@@ -33,6 +33,8 @@ Options:
                       (${CONFIG_ENV.sipContext})                   default switchboard-inbound
   --media-max-bytes <n> largest media file upload (${CONFIG_ENV.mediaMaxBytes})
                                                                 default 20971520 (20 MiB)
+  --attachment-max-bytes <n> largest customer attachment upload
+                      (${CONFIG_ENV.attachmentMaxBytes})  default 10485760 (10 MiB)
   --media-publish-dir <d> write tenants' media files there as 8 kHz WAV for the media
                       server (${CONFIG_ENV.mediaPublishDir})   default: not published
   --media-sounds-dir <d> that directory as the media server sees it

@@ -58,6 +58,8 @@ export const serverConfigSchema = z.object({
   shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
   /** Largest media file (voice file, hold music) an upload may carry, in bytes. Default 20 MiB. */
   mediaMaxBytes: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(20 * 1024 * 1024),
+  /** Largest file an upload for a customer's attachment field may carry, in bytes. Default 10 MiB. */
+  attachmentMaxBytes: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /**
    * Where tenants' media files are published for the media server, as 8 kHz WAV under
    * `tenants/<tenantId>/`: its sounds directory, or one shared with or synced to it. Unset:
@@ -116,6 +118,7 @@ export const CONFIG_ENV: Record<keyof ServerConfig, string> = {
   extensionDial: 'SWITCHBOARD_EXTENSION_DIAL',
   trunks: 'SWITCHBOARD_TRUNKS',
   mediaMaxBytes: 'SWITCHBOARD_MEDIA_MAX_BYTES',
+  attachmentMaxBytes: 'SWITCHBOARD_ATTACHMENT_MAX_BYTES',
   mediaPublishDir: 'SWITCHBOARD_MEDIA_PUBLISH_DIR',
   mediaSoundsDir: 'SWITCHBOARD_MEDIA_SOUNDS_DIR',
 };
@@ -140,6 +143,7 @@ const FLAGS: Record<string, keyof ServerConfig> = {
   'extension-dial': 'extensionDial',
   trunks: 'trunks',
   'media-max-bytes': 'mediaMaxBytes',
+  'attachment-max-bytes': 'attachmentMaxBytes',
   'media-publish-dir': 'mediaPublishDir',
   'media-sounds-dir': 'mediaSoundsDir',
 };

@@ -41,6 +41,7 @@ export async function startServer(config: ServerConfig, options: StartServerOpti
     ...(config.seed === undefined ? {} : { seed: config.seed }),
     logger,
     mediaFiles: { maxBytes: config.mediaMaxBytes, ...(config.mediaPublishDir === undefined ? {} : { publishDir: config.mediaPublishDir }) },
+    customerAttachments: { maxBytes: config.attachmentMaxBytes },
   });
   if (config.media !== 'sim' && config.mediaPublishDir === undefined) {
     logger.warn(

@@ -6,6 +6,7 @@ import { normalizeNumber } from '../routing/phone-number.js';
 import type { Storage } from '../storage/storage.js';
 import type { Customer, CustomerSearch, NewCustomerValues } from '../storage/repositories/customers.js';
 import type { CustomerPackage } from '../storage/repositories/customer-packages.js';
+import { attachmentIssues } from './attachments.js';
 import { validateCustomValues, type CustomValue } from './custom-values.js';
 
 /** The standard fields of a customer as the API and imports give them (§3.3.3). */
@@ -96,6 +97,7 @@ export class CustomerService {
     const checked = validateCustomValues(fields, custom, { defaultCountry: tenant.defaultCountry, partial, ...(options.role ? { role: options.role } : {}) });
     const phones = [...new Set(customer.phones.map((p) => normalizeNumber(p, tenant.defaultCountry)))];
     const issues = [...checked.issues, ...phones.flatMap((p, i) => (/^\+?[0-9]{3,20}$/.test(p) ? [] : [{ path: `phones.${i}`, message: 'a phone number expected' }]))];
+    issues.push(...(await attachmentIssues(this.storage, tenantId, fields, checked.values)));
     if (issues.length > 0) throw invalid(issues);
     await this.checkGlobalPhones(tenantId, pkg, phones);
     const { packageId, name, email, gender, age, address, area, notes, tags, dataSourceId, taskId, agentNumber } = customer;

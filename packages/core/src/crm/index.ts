@@ -1,6 +1,16 @@
 export * from './model.js';
 export { validateCustomValues, type CustomValue, type ValidateOptions } from './custom-values.js';
 export { CustomerService, customerInputSchema, maskNumber, type CustomerChangeListener, type CustomerInput, type WriteOptions } from './customers.js';
+export {
+  CustomerAttachments,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  attachmentIssues,
+  attachmentTooLarge,
+  contentTypeOf,
+  sanitizeFileName,
+  type AttachmentReferrer,
+  type CustomerAttachmentsOptions,
+} from './attachments.js';
 export * from './contact-model.js';
 export { ContactService } from './contacts.js';
 export * from './catalog.js';

@@ -41,4 +41,5 @@ export { JobRepository, type JobListOptions, type NewJob } from './repositories/
 export { FunnelStageRepository, type FunnelStage } from './repositories/funnel-stages.js';
 export { CallResultRepository, type CallResult } from './repositories/call-results.js';
 export { ContactRecordRepository, contactRecordFilterSchema, type ContactHistoryEntry, type ContactRecord, type ContactRecordFilter, type NewContactRecord } from './repositories/contact-records.js';
+export { CustomerAttachmentRepository, type CustomerAttachment, type MentioningCustomer, type NewCustomerAttachment } from './repositories/customer-attachments.js';
 export { PopupWarningRepository, type ListedPopupWarning, type PopupWarning } from './repositories/popup-warnings.js';

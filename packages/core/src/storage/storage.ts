@@ -19,6 +19,7 @@ import { CdrRepository } from './repositories/cdrs.js';
 import { CustomFieldRepository } from './repositories/custom-fields.js';
 import { CustomerPackageRepository } from './repositories/customer-packages.js';
 import { CustomerRepository } from './repositories/customers.js';
+import { CustomerAttachmentRepository } from './repositories/customer-attachments.js';
 import { LabelRepository } from './repositories/crm-labels.js';
 import { CrmSettingsRepository } from './repositories/crm-settings.js';
 import { DictionaryRepository } from './repositories/dictionaries.js';
@@ -86,6 +87,7 @@ export interface StorageRepositories {
   readonly callResults: CallResultRepository;
   readonly contactRecords: ContactRecordRepository;
   readonly popupWarnings: PopupWarningRepository;
+  readonly customerAttachments: CustomerAttachmentRepository;
 }
 
 export interface Storage extends StorageRepositories {
@@ -143,6 +145,7 @@ function createRepositories(ctx: RepositoryContext): StorageRepositories {
     callResults: new CallResultRepository(ctx),
     contactRecords: new ContactRecordRepository(ctx),
     popupWarnings: new PopupWarningRepository(ctx),
+    customerAttachments: new CustomerAttachmentRepository(ctx),
   };
 }
 

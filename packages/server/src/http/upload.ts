@@ -43,7 +43,10 @@ export function openMultipart(req: Request, res: Response, options: UploadOption
   try {
     const parser = busboy({
       headers: req.headers,
-      limits: { files: 1, fileSize: options.maxFileBytes, fields: 20, fieldSize: options.fieldSize, parts: 21, headerPairs: 50 },
+      // Browsers send a file name as raw UTF-8 in `filename="…"` (WHATWG multipart/form-data); busboy's default would read it as Latin-1.
+      defParamCharset: 'utf8',
+      // busboy reports 'limit' when a file reaches fileSize: one byte more lets a file of exactly maxFileBytes through.
+      limits: { files: 1, fileSize: options.maxFileBytes + 1, fields: 20, fieldSize: options.fieldSize, parts: 21, headerPairs: 50 },
     });
     return { parser, tooLarge };
   } catch (error) {

@@ -18,6 +18,7 @@ import type { RepositoryContext } from '../../storage/repository.js';
 import { LabelRepository } from '../../storage/repositories/crm-labels.js';
 import { CustomFieldRepository } from '../../storage/repositories/custom-fields.js';
 import type { Storage } from '../../storage/storage.js';
+import { rejectUnknownAttachmentRows } from '../attachments.js';
 import { colorSchema } from '../catalog.js';
 import { columnChoiceSchema, mapColumns, normalizeHeader, standardTargetOf, type ColumnMapping } from './column-mapping.js';
 import { CsvReader, countCsvRecords, type CsvRecord } from './csv-reader.js';
@@ -270,6 +271,7 @@ export class CustomerImports implements JobHandler {
         if ('reason' in row) unreadable.push({ line: row.line, reason: row.reason, cells: row.cells });
         else rows.push(row);
       }
+      await rejectUnknownAttachmentRows(storage, tenantId, fields, rows, unreadable);
       const line = records.at(-1)!.line;
       const write = async (careful: boolean) => {
         let outcome: BatchOutcome | undefined;

@@ -13,12 +13,13 @@ import { dnc } from './0010_dnc.js';
 import { contacts } from './0013_contacts.js';
 import { customerHighlights } from './0014_customer_highlights.js';
 import { customerNumberScopes } from './0015_customer_number_scopes.js';
+import { customerAttachments } from './0017_customer_attachments.js';
 import type { Migration } from './migration.js';
 
 export { ListMigrationSource, checkMigrationList, type Migration } from './migration.js';
 
 /** Every migration, oldest first. A new one goes at the end; released ones never change (a test checks the order). */
-export const migrations: readonly Migration[] = [tenants, users, apiKeys, platformSettings, auditLog, sipAccounts, acd, routing, mediaFiles, dnc, crm, crmImport, contacts, customerHighlights, customerNumberScopes];
+export const migrations: readonly Migration[] = [tenants, users, apiKeys, platformSettings, auditLog, sipAccounts, acd, routing, mediaFiles, dnc, crm, crmImport, contacts, customerHighlights, customerNumberScopes, customerAttachments];
 
 /** knex's bookkeeping table; our own name, so a database shared with another knex app does not mix histories. */
 export const MIGRATIONS_TABLE = 'switchboard_migrations';

@@ -1,0 +1,220 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
+import { JobRunner } from '../jobs/job-runner.js';
+import type { JobError } from '../jobs/model.js';
+import { storageTargets, useStorage } from '../storage/test-support.js';
+import { CustomerAttachments, DEFAULT_ATTACHMENT_MAX_BYTES, contentTypeOf, sanitizeFileName } from './attachments.js';
+import { CustomerService } from './customers.js';
+import { CustomerImports } from './import/customer-import.js';
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n', 'latin1');
+const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe('an attachment content type, judged from its bytes', () => {
+  it('knows PDF, PNG, JPEG, GIF and WebP by signature, UTF-8 text as plain text, the rest as octet-stream', () => {
+    expect(contentTypeOf(PDF)).toBe('application/pdf');
+    expect(contentTypeOf(PNG)).toBe('image/png');
+    expect(contentTypeOf(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]))).toBe('image/jpeg');
+    expect(contentTypeOf(Buffer.from('GIF89a\x01\x00', 'latin1'))).toBe('image/gif');
+    expect(contentTypeOf(Buffer.from('GIF87a\x01\x00', 'latin1'))).toBe('image/gif');
+    expect(contentTypeOf(Buffer.from('RIFF\x24\x00\x00\x00WEBPVP8 ', 'latin1'))).toBe('image/webp');
+    expect(contentTypeOf(Buffer.from('Notes: called back, 日本語 ok\r\n\tsecond line\n'))).toBe('text/plain; charset=utf-8');
+    // HTML and SVG are text: served as text, never rendered.
+    expect(contentTypeOf(Buffer.from('<html><script>alert(1)</script></html>'))).toBe('text/plain; charset=utf-8');
+    expect(contentTypeOf(Buffer.from([0x48, 0x69, 0x00, 0x21]))).toBe('application/octet-stream');
+    expect(contentTypeOf(Buffer.from([0x48, 0xc3, 0x28]))).toBe('application/octet-stream'); // not UTF-8
+    expect(contentTypeOf(Buffer.from('%PD'))).toBe('text/plain; charset=utf-8');
+    expect(contentTypeOf(PNG.subarray(0, 7))).toBe('application/octet-stream');
+  });
+});
+
+describe('an attachment file name, made safe', () => {
+  it('keeps the last path segment, drops controls and disguising characters, replaces what file systems refuse', () => {
+    expect(sanitizeFileName('C:\\Users\\ann\\Contrat signé.pdf')).toBe('Contrat signé.pdf');
+    expect(sanitizeFileName('../../etc/passwd')).toBe('passwd');
+    expect(sanitizeFileName('invoice\u202Efdp.exe')).toBe('invoicefdp.exe');
+    expect(sanitizeFileName('a\r\nb\u0000c.txt')).toBe('abc.txt');
+    expect(sanitizeFileName('what?<is>"this"|*.txt')).toBe('what__is__this___.txt');
+    expect(sanitizeFileName('  many   spaces .txt. . ')).toBe('many spaces .txt');
+    expect(sanitizeFileName('.hidden')).toBe('hidden');
+    expect(sanitizeFileName('合同 2024.pdf')).toBe('合同 2024.pdf');
+    expect(sanitizeFileName('e\u0301.txt')).toBe('\u00e9.txt'); // NFC
+    expect(sanitizeFileName('...')).toBe('attachment');
+    expect(sanitizeFileName('')).toBe('attachment');
+    const long = sanitizeFileName(`${'x'.repeat(300)}.pdf`);
+    expect(long).toHaveLength(200);
+    expect(long.endsWith('.pdf')).toBe(true);
+  });
+});
+
+describe.each(storageTargets())('customer attachments on $name', (target) => {
+  const db = useStorage(target, { tenants: ['a', 'b'] });
+  const attachments = (maxBytes?: number) => new CustomerAttachments(db.storage, maxBytes === undefined ? {} : { maxBytes });
+  const customers = () => new CustomerService(db.storage, db.clock);
+
+  /** A package with an attachment field `contract` and a text field `company`; the default package of tenant a gets `photo` too. */
+  async function packageWithAttachmentField() {
+    const pkg = await db.storage.customerPackages.create(db.tenants.a, { displayName: 'Leads', key: 'LEADS' });
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'contract', displayName: 'Contract', type: 'attachment' });
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'company', displayName: 'Company', type: 'input' });
+    await db.storage.customFields.create(db.tenants.a, { packageId: null, name: 'photo', displayName: 'Photo', type: 'attachment' });
+    return pkg.id;
+  }
+
+  it('stores an upload with its bytes, size, SHA-256, a type judged from the bytes and a safe name; other tenants cannot read it', async () => {
+    const stored = await attachments().upload(db.tenants.a, { fileName: 'scans/contract.txt', createdBy: 'boss' }, PDF);
+    expect(stored).toEqual({
+      id: expect.any(String),
+      tenantId: db.tenants.a,
+      fileName: 'contract.txt',
+      contentType: 'application/pdf',
+      sizeBytes: PDF.length,
+      sha256: sha256(PDF),
+      createdAt: db.clock.now(),
+      createdBy: 'boss',
+    });
+    expect(await attachments().get(db.tenants.a, stored.id)).toEqual(stored);
+    const { attachment, bytes } = await attachments().content(db.tenants.a, stored.id);
+    expect(attachment).toEqual(stored);
+    expect(Buffer.compare(bytes, PDF)).toBe(0);
+    await expect(attachments().get(db.tenants.b, stored.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachments().content(db.tenants.b, stored.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(db.storage.customerAttachments.content(db.tenants.b, stored.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(attachments().delete(db.tenants.b, stored.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect(await db.storage.customerAttachments.listByIds(db.tenants.b, [stored.id])).toEqual([]);
+    // A file of every byte value comes back exactly (a blob / bytea, not text).
+    const binary = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const raw = await attachments().upload(db.tenants.a, { fileName: 'raw.bin' }, binary);
+    expect(raw).toMatchObject({ contentType: 'application/octet-stream', createdBy: null, sizeBytes: 256 });
+    expect(Buffer.compare((await attachments().content(db.tenants.a, raw.id)).bytes, binary)).toBe(0);
+  });
+
+  it('refuses a file over the limit (default 10 MiB) and an empty one, storing nothing', async () => {
+    expect(attachments().maxBytes).toBe(DEFAULT_ATTACHMENT_MAX_BYTES);
+    expect(DEFAULT_ATTACHMENT_MAX_BYTES).toBe(10 * 1024 * 1024);
+    const tooLarge = (await attachments(100).upload(db.tenants.a, { fileName: 'big.txt' }, Buffer.alloc(101, 0x61)).catch((e: unknown) => e)) as ValidationError;
+    expect(tooLarge).toBeInstanceOf(ValidationError);
+    expect(tooLarge.details).toEqual({ reason: 'too-large', maxBytes: 100 });
+    expect(tooLarge.message).toMatch(/101 bytes, more than the limit of 100/);
+    await expect(attachments().upload(db.tenants.a, { fileName: 'default.bin' }, Buffer.alloc(DEFAULT_ATTACHMENT_MAX_BYTES + 1))).rejects.toThrow(/too large/);
+    await expect(attachments().upload(db.tenants.a, { fileName: 'empty.txt' }, Buffer.alloc(0))).rejects.toThrow(/empty/);
+    expect(await db.storage.knex('customer_attachments').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await db.storage.knex('customer_attachment_contents').count({ n: '*' })).toEqual([{ n: 0 }]);
+    await expect(attachments(100).upload(db.tenants.a, { fileName: 'fits.txt' }, Buffer.alloc(100, 0x61))).resolves.toMatchObject({ sizeBytes: 100 });
+    expect(() => attachments(0)).toThrow(ValidationError);
+  });
+
+  it('assertExist names every id that is no attachment of the tenant', async () => {
+    const mine = await attachments().upload(db.tenants.a, { fileName: 'a.pdf' }, PDF);
+    const theirs = await attachments().upload(db.tenants.b, { fileName: 'b.pdf' }, PDF);
+    await expect(attachments().assertExist(db.tenants.a, [mine.id, mine.id])).resolves.toBeUndefined();
+    await expect(attachments().assertExist(db.tenants.a, [])).resolves.toBeUndefined();
+    const error = (await attachments().assertExist(db.tenants.a, [mine.id, theirs.id, 'nope']).catch((e: unknown) => e)) as ValidationError;
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe(`No such attachment: ${theirs.id}, nope`);
+    expect(error.details).toEqual({ missing: [theirs.id, 'nope'] });
+    expect(error.issues).toEqual([
+      { path: 'attachments', message: `no attachment ${theirs.id}` },
+      { path: 'attachments', message: 'no attachment nope' },
+    ]);
+  });
+
+  it('a customer write naming an unknown attachment is refused with the field and the id; known ones are stored', async () => {
+    const packageId = await packageWithAttachmentField();
+    const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+    const foreign = await attachments().upload(db.tenants.b, { fileName: 'foreign.pdf' }, PDF);
+
+    const refused = (await customers().create(db.tenants.a, { packageId, name: 'Ann', custom: { contract: [contract.id, 'missing-1'], company: 7 } }).catch((e: unknown) => e)) as ValidationError;
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(refused.issues).toEqual([{ path: 'custom.contract', message: 'no such attachment: missing-1 (upload the file first)' }]);
+    expect(refused.message).toContain('custom.contract: no such attachment: missing-1');
+    // Another tenant's attachment is unknown here too.
+    await expect(customers().create(db.tenants.a, { packageId, custom: { contract: foreign.id } })).rejects.toThrow(`no such attachment: ${foreign.id}`);
+    expect((await customers().search(db.tenants.a, { packageId })).total).toBe(0);
+
+    const ann = await customers().create(db.tenants.a, { packageId, name: 'Ann', custom: { contract: contract.id, company: 'Acme' } });
+    expect(ann.custom).toEqual({ contract: [contract.id], company: 'Acme' });
+    // A change naming an unknown attachment is refused and changes nothing; other changes pass.
+    await expect(customers().update(db.tenants.a, ann.id, { name: 'Ann Lee', custom: { contract: ['gone'] } })).rejects.toThrow(/custom\.contract: no such attachment: gone/);
+    expect(await db.storage.customers.get(db.tenants.a, ann.id)).toMatchObject({ name: 'Ann', custom: { contract: [contract.id] } });
+    expect((await customers().update(db.tenants.a, ann.id, { name: 'Ann Lee' })).custom).toEqual({ contract: [contract.id], company: 'Acme' });
+    // The default package's attachment field is checked as well.
+    await expect(customers().create(db.tenants.a, { custom: { photo: ['nope'] } })).rejects.toThrow(/custom\.photo: no such attachment: nope/);
+  });
+
+  it('refuses to delete an attachment a customer holds, naming the customer; once dropped it goes with its bytes', async () => {
+    const packageId = await packageWithAttachmentField();
+    const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+    const photo = await attachments().upload(db.tenants.a, { fileName: 'photo.png' }, PNG);
+    const ann = await customers().create(db.tenants.a, { packageId, name: 'Ann', custom: { contract: [contract.id] } });
+    const bob = await customers().create(db.tenants.a, { name: 'Bob', custom: { photo: [photo.id, contract.id] } });
+    // The id as text in a field that is no attachment field is no reference.
+    await customers().create(db.tenants.a, { packageId, name: 'Cy', custom: { company: photo.id } });
+
+    expect((await attachments().usage(db.tenants.a, contract.id)).sort((x, y) => x.customerName.localeCompare(y.customerName))).toEqual([
+      { customerId: ann.id, customerName: 'Ann', field: 'contract' },
+      { customerId: bob.id, customerName: 'Bob', field: 'photo' },
+    ]);
+    const refused = (await attachments().delete(db.tenants.a, contract.id).catch((e: unknown) => e)) as ConflictError;
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused.message).toMatch(/Cannot delete attachment "contract\.pdf": still held by customer "(Ann|Bob)"/);
+    expect(refused.details?.['referrers']).toHaveLength(2);
+
+    await customers().update(db.tenants.a, ann.id, { custom: { contract: [] } });
+    await expect(attachments().delete(db.tenants.a, contract.id)).rejects.toThrow(/still held by customer "Bob" \(.+, field photo\)/);
+    await customers().update(db.tenants.a, bob.id, { custom: { photo: [photo.id] } });
+    await attachments().delete(db.tenants.a, contract.id);
+    await expect(attachments().get(db.tenants.a, contract.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(db.storage.customerAttachments.content(db.tenants.a, contract.id)).rejects.toBeInstanceOf(NotFoundError);
+
+    // Cy's text mentions the photo but does not hold it; Bob does.
+    expect(await attachments().usage(db.tenants.a, photo.id)).toEqual([{ customerId: bob.id, customerName: 'Bob', field: 'photo' }]);
+    await customers().remove(db.tenants.a, bob.id);
+    await attachments().delete(db.tenants.a, photo.id);
+    expect(await db.storage.customerAttachments.listByIds(db.tenants.a, [contract.id, photo.id])).toEqual([]);
+  });
+
+  describe('in an import', () => {
+    const files = new Map<string, Uint8Array>();
+    let runner: JobRunner;
+    let imports: CustomerImports;
+    beforeEach(async () => {
+      runner = new JobRunner({ storage: db.storage, clock: db.clock, pollMs: 0 });
+      imports = new CustomerImports({
+        storage: db.storage,
+        clock: db.clock,
+        jobs: runner,
+        openSource: async function* (source) {
+          yield files.get(source.path)!;
+        },
+      });
+      await runner.start();
+    });
+    afterEach(() => runner.close());
+
+    it('refuses rows whose attachment column names no attachment, with the line and the reason; the others land', async () => {
+      const packageId = await packageWithAttachmentField();
+      const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+      const foreign = await attachments().upload(db.tenants.b, { fileName: 'foreign.pdf' }, PDF);
+      const path = `mem:${files.size}`;
+      files.set(path, Buffer.from(['Name,Mobile,Contract,Company', `Ann,0612345678,${contract.id},Acme`, 'Bob,0612345679,not-uploaded,Globex', `Cy,0612345680,${foreign.id},Initech`, 'Dee,0612345681,,Umbrella'].join('\n')));
+      const started = await imports.start(db.tenants.a, { packageId, source: { path } });
+      await runner.idle();
+      const job = await db.storage.jobs.get(db.tenants.a, started.id);
+      expect(job).toMatchObject({ status: 'done', processed: 4, succeeded: 2, failed: 2 });
+      const errors: JobError[] = [];
+      for await (const error of db.storage.jobs.streamErrors(db.tenants.a, job.id)) errors.push(error);
+      expect(errors).toEqual([
+        { line: 3, reason: 'custom.contract: no such attachment: not-uploaded (an import cannot carry files: upload them first and give their ids)', cells: ['Bob', '0612345679', 'not-uploaded', 'Globex'] },
+        { line: 4, reason: expect.stringContaining(`custom.contract: no such attachment: ${foreign.id}`), cells: ['Cy', '0612345680', foreign.id, 'Initech'] },
+      ]);
+      const stored = (await customers().search(db.tenants.a, { packageId })).items.sort((x, y) => x.name.localeCompare(y.name));
+      expect(stored.map((c) => [c.name, c.custom])).toEqual([
+        ['Ann', { contract: [contract.id], company: 'Acme' }],
+        ['Dee', { company: 'Umbrella' }],
+      ]);
+    });
+  });
+});

@@ -128,3 +128,33 @@ describe('a queue call', () => {
     expect(h.events().filter((e) => e.startsWith('CONNECT'))).toHaveLength(2);
   });
 });
+
+describe('an attended transfer of a queue call', () => {
+  it('keeps the customer on the line, is logged as Asterisk logs it — ATTENDEDTRANSFER BRIDGE, the consultation call, hold and talk seconds, position — and frees the agent into wrap-up', async () => {
+    h = await acdHarness({ agents: ['101'], groups: [{ name: 'Sales', number: '500', members: members('101'), wrapUpSec: 30 }] });
+    await h.sb.acd.login(h.tenantId, '101');
+    const pbx = h.sb.simulator!;
+    pbx.setExtension('2002', { answer: 'auto' });
+    const customer = await h.call('500', { script: { talkMs: 600_000 } });
+    await h.advance(5_000);
+    const agentLeg = pbx.call(customer)!.bridgedTo!;
+    await h.advance(20_000);
+    await pbx.hold(customer);
+    const consult = await pbx.originate({ to: { kind: 'extension', extension: '2002' } });
+    await h.advance(1_000);
+    await pbx.bridge(agentLeg, consult);
+    await h.sb.acd.attendedTransfer(h.tenantId, '101', consult);
+    await h.advance(1_000);
+    const line = h.queueLog.find((e) => e.event === 'ATTENDEDTRANSFER')!;
+    expect(line).toMatchObject({ agent: '101', callId: customer });
+    const [method, target, hold, talk, position] = line.data;
+    expect([method, target, position]).toEqual(['BRIDGE', consult, '1']);
+    expect(Number(hold)).toBeLessThan(5);
+    expect(Number(talk)).toBeGreaterThanOrEqual(20);
+    // The media server hung the agent's leg up: that must not end the customer's call, now with 2002.
+    expect(pbx.call(agentLeg)!.endedAt).toBeDefined();
+    expect(pbx.call(customer)).toMatchObject({ bridgedTo: consult, endedAt: undefined });
+    expect(h.queueLog.some((e) => e.event === 'COMPLETEAGENT')).toBe(false);
+    expect(h.tenant.agent('101').state.kind).toBe('wrap-up');
+  });
+});

@@ -494,9 +494,19 @@ export class QueueCalls {
   async attendedTransfer(agentNumber: string, targetCallId: string): Promise<void> {
     const entry = this.connectedEntryOf(agentNumber);
     const legId = entry.agent!.call!.legId;
-    await this.media.attendedTransfer({ callId: entry.callId, targetCallId, transferorCallId: legId });
+    const transfer = (entry.transfer = { agentLegEnded: false });
+    try {
+      await this.media.attendedTransfer({ callId: entry.callId, targetCallId, transferorCallId: legId });
+    } catch (error) {
+      entry.transfer = undefined;
+      // The agent's leg went while the transfer failed: the call ends as the agent's hang-up would have ended it.
+      if (transfer.agentLegEnded && entry.phase === 'connected') this.agentHungUp(entry);
+      throw error;
+    }
+    entry.transfer = undefined;
     if (entry.phase !== 'connected') return;
-    this.complete(entry, 'ATTENDEDTRANSFER', [targetCallId, '']);
+    // Asterisk 12+ logs ATTENDEDTRANSFER(method|method data|hold|talk|position); ours always joins the caller to the consultation call's bridge.
+    this.complete(entry, 'ATTENDEDTRANSFER', ['BRIDGE', targetCallId]);
   }
 
   // ── media events ─────────────────────────────────────────────────────────────
@@ -522,12 +532,19 @@ export class QueueCalls {
     }
     if (event.type === 'call.held' || event.type === 'call.unheld') return this.onHold(entry, event.type === 'call.held');
     if (event.type !== 'call.hangup') return;
-    if (entry.phase === 'connected') {
-      this.media.hangup(entry.callId, 'NORMAL_CLEARING').catch(() => undefined);
-      this.complete(entry, 'COMPLETEAGENT');
+    if (entry.phase === 'connected' && entry.transfer) {
+      entry.transfer.agentLegEnded = true;
+    } else if (entry.phase === 'connected') {
+      this.agentHungUp(entry);
     } else if (entry.phase === 'connecting') {
       this.agentHungUpBeforeBridge(entry, event);
     }
+  }
+
+  /** The agent hung up a connected call: the caller's side ends too. */
+  private agentHungUp(entry: QueueEntry): void {
+    this.media.hangup(entry.callId, 'NORMAL_CLEARING').catch(() => undefined);
+    this.complete(entry, 'COMPLETEAGENT');
   }
 
   /** The agent answered and hung up before the caller was connected: the caller waits on. */

@@ -126,6 +126,12 @@ export interface QueueEntry {
   agent: AgentRuntime | undefined;
   /** Connecting: playbacks still to finish before the bridge (agent whisper, agent number). */
   pendingPlaybacks: Set<string>;
+  /**
+   * An attended transfer is under way: the media server hangs the agent's leg up as it joins
+   * the caller to the consultation call, and that hang-up must not end the caller's call.
+   * `agentLegEnded` records that it came, for a transfer that then fails.
+   */
+  transfer?: { agentLegEnded: boolean };
 }
 
 export interface Offer {

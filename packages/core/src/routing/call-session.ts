@@ -415,7 +415,8 @@ export class CallSession {
       case 'BLINDTRANSFER':
       case 'ATTENDEDTRANSFER':
         this.facts.transferType = entry.event === 'BLINDTRANSFER' ? 'blind' : 'attended';
-        this.facts.transferredTo = entry.data[0] ?? null;
+        // BLINDTRANSFER(extension|context|…); ATTENDEDTRANSFER(BRIDGE|the consultation call|…).
+        this.facts.transferredTo = (entry.event === 'BLINDTRANSFER' ? entry.data[0] : entry.data[1]) ?? null;
         break;
       default:
         break;

@@ -58,12 +58,14 @@ describe.each(storageTargets())('highlighted customers as a no-call source on $n
   it('counts a highlight in its own package, and across packages only where numbers are globally unique', async () => {
     const { compliance, customers, leads, vip, a } = await setup();
     const inLeads = await customers.create(a, { packageId: leads, name: 'Lead Ann', phones: ['0611111111'] });
-    await customers.create(a, { packageId: vip, name: 'VIP Ann', phones: ['0611111111'] });
+    const vipAnn = await customers.create(a, { packageId: vip, name: 'VIP Ann', phones: ['0611111111'] });
     await compliance.highlights.set(a, inLeads.id, true);
     expect(await compliance.blockedBy(a, leads, '+33611111111')).toBe('highlighted-customer');
     // Per-package numbers: the VIP customer with the same number, and the default package, may be called.
     expect(await compliance.mayCall(a, vip, '+33611111111')).toBe(true);
     expect(await compliance.mayCall(a, null, '+33611111111')).toBe(true);
+    // Numbers become globally unique only where no other package's customer shares them.
+    await customers.remove(a, vipAnn.id);
 
     // Globally unique numbers in the highlighted customer's package: one customer across the tenant.
     compliance.highlights.packageChanged(a, await db.storage.customerPackages.update(a, leads, { phoneUniqueness: 'global' }));

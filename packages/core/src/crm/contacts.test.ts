@@ -42,6 +42,23 @@ describe.each(storageTargets())('contact records, call results and the sales fun
     expect((await db.storage.contactRecords.query(db.tenants.a, { customerId: w.customer.id })).items.map((r) => r.funnelStageId)).toEqual([w.later.id, w.won.id]);
   });
 
+  it('a success checks only the fields required on success: values of a field deleted since, or an option removed since, do not block it', async () => {
+    const w = await world();
+    const legacy = await db.storage.customFields.create(db.tenants.a, { packageId: w.pkg.id, name: 'legacy', displayName: 'Legacy', type: 'input' });
+    const level = await db.storage.customFields.create(db.tenants.a, { packageId: w.pkg.id, name: 'level', displayName: 'Level', type: 'options', options: ['bronze', 'gold'] });
+    const customers = new CustomerService(db.storage, db.clock);
+    await customers.update(db.tenants.a, w.customer.id, { custom: { contract: 'C-9', legacy: 'old value', level: 'gold' } });
+    await db.storage.customFields.delete(db.tenants.a, legacy.id);
+    await db.storage.customFields.update(db.tenants.a, level.id, { options: ['bronze'] });
+    const record = await w.contacts.submit(db.tenants.a, '1001', { customerId: w.customer.id, callResultId: w.sale.id, callStatus: 'answered' });
+    expect(record).toMatchObject({ funnelStageId: w.won.id, score: 10 });
+    // Only a missing field required on success refuses it.
+    await customers.update(db.tenants.a, w.customer.id, { custom: { contract: '' } });
+    await expect(w.contacts.submit(db.tenants.a, '1001', { customerId: w.customer.id, callResultId: w.sale.id, callStatus: 'answered' })).rejects.toMatchObject({
+      issues: [{ path: 'custom.contract', message: 'required when the contact is a success' }],
+    });
+  });
+
   it('pop-up warnings: in force at once for tenant users, after review for agents', async () => {
     const tenant = db.tenants.a;
     await db.storage.popupWarnings.add(tenant, { packageId: null, numbers: ['+33611111111', '+33622222222'], content: 'Asks for a refund every call', status: 'enabled', source: 'tenant', by: 'boss' });

@@ -3,14 +3,15 @@ import { parseOrThrow } from '../errors/zod.js';
 import type { ContactRecord } from '../storage/repositories/contact-records.js';
 import type { Storage } from '../storage/storage.js';
 import { contactSubmissionSchema, type ContactSubmission } from './contact-model.js';
-import { validateCustomValues } from './custom-values.js';
+import { missingOnSuccess } from './custom-values.js';
 
 /**
  * Contact records (manual §3.3.5) and what a submission implies: one record is written
  * when an agent connects with a customer (ConnectedCallRecorder), another when the agent
  * saves a call result and funnel stage. A submission must fit its call result (call status, task, mandatory
  * appointment) and, when its stage is a success (score above 0), the customer must have
- * every field required on success.
+ * every field required on success — only those are checked: the customer's other values were
+ * checked when written, and a field deleted or an option removed since must not block it.
  */
 export class ContactService {
   constructor(private readonly storage: Storage) {}
@@ -32,10 +33,7 @@ export class ContactService {
     if (stageId && !stage) issues.push({ path: 'funnelStageId', message: 'no such sales funnel stage' });
     const hidden = options.agentView === true && stage?.status === 'hidden' && submission.funnelStageId === stage.id;
     if (stage && (stage.status === 'closed' || hidden || stage.packageId !== customer.packageId)) issues.push({ path: 'funnelStageId', message: `the stage "${stage.name}" cannot be chosen for this customer` });
-    if (stage && stage.score > 0) {
-      const fields = await this.storage.customFields.list(tenantId, customer.packageId);
-      issues.push(...validateCustomValues(fields, customer.custom, { success: true }).issues);
-    }
+    if (stage && stage.score > 0) issues.push(...missingOnSuccess(await this.storage.customFields.list(tenantId, customer.packageId), customer.custom));
     if (issues.length > 0) throw new ValidationError(`Invalid contact submission: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues);
     const record = await this.storage.contactRecords.add(tenantId, {
       packageId: customer.packageId,

@@ -16,6 +16,8 @@ export interface ValidateOptions {
   role?: string;
   /** Prefix of every issue path: `custom`, or `line 12: custom`. */
   path?: string;
+  /** A new customer: a field left empty takes its default (options' `defaultOptions`, an address's `defaultAddress`). */
+  defaults?: boolean;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
@@ -35,9 +37,12 @@ export function validateCustomValues(fields: readonly CustomFieldConfig[], input
     if (!fields.some((f) => f.name === key)) issues.push({ path: `${prefix}.${key}`, message: 'no such custom field in this package' });
   }
   for (const field of fields) {
-    const raw = input[field.name];
-    const empty = raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0);
-    if (!empty && options.role !== undefined && (field.permissions[options.role] ?? 'edit') !== 'edit') {
+    let raw = input[field.name];
+    let empty = isEmpty(raw);
+    const byDefault = empty && options.defaults === true ? defaultOf(field) : undefined;
+    if (byDefault !== undefined) [raw, empty] = [byDefault, false];
+    // A default is the field's own value, not the writer's: a role that may only view the field still gets it.
+    if (!empty && byDefault === undefined && options.role !== undefined && (field.permissions[options.role] ?? 'edit') !== 'edit') {
       issues.push({ path: `${prefix}.${field.name}`, message: `the ${options.role} role may not change this field` });
       continue;
     }
@@ -53,6 +58,37 @@ export function validateCustomValues(fields: readonly CustomFieldConfig[], input
     else values[field.name] = result;
   }
   return { values, issues };
+}
+
+/**
+ * The values a new customer gets for the fields it leaves empty (§3.2.1 "default"): the
+ * chosen default options of an options field, the default address of an address field —
+ * normalised like given values. What an import gives the customers it creates.
+ */
+export function customDefaults(fields: readonly CustomFieldConfig[]): Record<string, CustomValue> {
+  return validateCustomValues(fields, {}, { defaults: true, partial: true }).values;
+}
+
+/**
+ * What a contact submitted as a success lacks (§3.3.5): the fields required on success that
+ * the customer leaves empty. Only those: the customer's other values were checked when they
+ * were written, and values of fields deleted since (or options removed) must not block it.
+ */
+export function missingOnSuccess(fields: readonly CustomFieldConfig[], values: Readonly<Record<string, unknown>>, path = 'custom'): FieldIssue[] {
+  return fields.filter((f) => f.requiredOnSuccess && isEmpty(values[f.name])).map((f) => ({ path: `${path}.${f.name}`, message: 'required when the contact is a success' }));
+}
+
+/** The values of fields the package has now: values of a deleted field stay stored, but are no field any more. */
+export function currentValues<V>(fields: ReadonlyArray<{ name: string }>, values: Readonly<Record<string, V>>): Record<string, V> {
+  return Object.fromEntries(Object.entries(values).filter(([name]) => fields.some((f) => f.name === name)));
+}
+
+const isEmpty = (raw: unknown): boolean => raw === undefined || raw === null || raw === '' || (Array.isArray(raw) && raw.length === 0);
+
+function defaultOf(field: CustomFieldConfig): CustomValue | undefined {
+  if (field.type === 'options' && field.defaultOptions.length > 0) return field.multiple ? [...field.defaultOptions] : field.defaultOptions[0];
+  if (field.type === 'address' && field.defaultAddress.trim() !== '') return field.defaultAddress;
+  return undefined;
 }
 
 function valueOf(field: CustomFieldConfig, raw: unknown, defaultCountry: string | undefined): CustomValue | { error: string } {

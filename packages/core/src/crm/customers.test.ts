@@ -41,7 +41,7 @@ describe.each(storageTargets())('customers on $name', (target) => {
     await expect(service().create(db.tenants.a, { phones: ['0612345678'] })).resolves.toBeDefined();
   });
 
-  it('a globally unique package refuses numbers other packages have; unique custom fields are a real unique index', async () => {
+  it('a globally unique package refuses numbers other packages have; unique key fields are a real unique index', async () => {
     const pkg = await packageWithFields({ phoneUniqueness: 'global', uniqueKeyFields: ['contract'], indexFields: ['company'] });
     await service().create(db.tenants.a, { phones: ['0699999999'] });
     await expect(service().create(db.tenants.a, { packageId: pkg.id, phones: ['0699999999'], custom: { company: 'A' } })).rejects.toThrow(/globally unique/);
@@ -58,14 +58,15 @@ describe.each(storageTargets())('customers on $name', (target) => {
 
   it('searches globally (name, phone digits, custom fields marked for it), by indexed field, tag and allocation', async () => {
     const pkg = await packageWithFields({ indexFields: ['company'] });
-    const ann = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann Lee', phones: ['0612345678'], tags: ['vip'], custom: { company: 'Acme Corp' } });
+    const vip = await db.storage.customerTags.create(db.tenants.a, { name: 'VIP' });
+    const ann = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann Lee', phones: ['0612345678'], tags: [vip.id], custom: { company: 'Acme Corp' } });
     const bob = await service().create(db.tenants.a, { packageId: pkg.id, name: 'Bob Stone', phones: ['0698765432'], custom: { company: 'Globex' } });
     const search = (s: Record<string, unknown>) => service().search(db.tenants.a, { packageId: pkg.id, ...s }).then((r) => r.items.map((c) => c.name).sort());
     expect(await search({ q: 'acme' })).toEqual(['Ann Lee']);
     expect(await search({ q: '987654' })).toEqual(['Bob Stone']);
     expect(await search({ q: 'stone' })).toEqual(['Bob Stone']);
     expect(await search({ where: { company: 'Globex' } })).toEqual(['Bob Stone']);
-    expect(await search({ tag: 'vip' })).toEqual(['Ann Lee']);
+    expect(await search({ tag: vip.id })).toEqual(['Ann Lee']);
     expect((await service().search(db.tenants.a, { packageId: pkg.id })).total).toBe(2);
     expect(await db.storage.customers.allocate(db.tenants.a, [ann.id, bob.id], { taskId: 'task-1', agentNumber: '1001' })).toBe(2);
     expect(await search({ agentNumber: '1001', taskId: 'task-1' })).toEqual(['Ann Lee', 'Bob Stone']);

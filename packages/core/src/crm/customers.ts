@@ -8,6 +8,7 @@ import type { Customer, CustomerSearch, NewCustomerValues } from '../storage/rep
 import type { CustomerPackage } from '../storage/repositories/customer-packages.js';
 import { attachmentIssues } from './attachments.js';
 import { validateCustomValues, type CustomValue } from './custom-values.js';
+import type { CustomFieldConfig } from './model.js';
 
 /** The standard fields of a customer as the API and imports give them (§3.3.3). */
 export const customerInputSchema = z.object({
@@ -40,9 +41,12 @@ export interface WriteOptions {
 
 /**
  * Customers with their package's rules on every write: standard fields by schema, custom
- * values by their fields' types (validateCustomValues), phone numbers normalised to E.164
- * with the tenant's country and deduplicated, the package open, its phone uniqueness
- * (within the package by a unique index; across packages when "globally unique").
+ * values by their fields' types (validateCustomValues), defaults for a new customer's empty
+ * fields, tags and data source that exist, phone numbers normalised to E.164 with the
+ * tenant's country and deduplicated, the package open, its phone uniqueness (within the
+ * package by a unique index; a number of a package whose numbers are globally unique is in
+ * no other package, either way round), and its unique fields (unique key fields and custom
+ * fields marked unique).
  */
 export class CustomerService {
   constructor(
@@ -52,7 +56,7 @@ export class CustomerService {
   ) {}
 
   async create(tenantId: string, input: unknown, options: WriteOptions = {}): Promise<Customer> {
-    const values = await this.prepare(tenantId, input, options, false);
+    const values = await this.prepare(tenantId, input, options);
     return this.storage.customers.insert(tenantId, values);
   }
 
@@ -61,7 +65,7 @@ export class CustomerService {
     const current = await this.storage.customers.get(tenantId, id);
     const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt, ...editable } = current;
     const merged = { ...editable, ...patch, custom: { ...current.custom, ...((patch.custom as Record<string, unknown> | undefined) ?? {}) } };
-    const values = await this.prepare(tenantId, merged, options, true, Object.keys((patch.custom as object | undefined) ?? {}));
+    const values = await this.prepare(tenantId, merged, options, { current, touchedCustom: Object.keys((patch.custom as object | undefined) ?? {}) });
     const saved = await this.storage.customers.replace(tenantId, id, { ...values, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt: values.taskId !== current.taskId || values.agentNumber !== current.agentNumber ? this.clock.now() : allocatedAt });
     // A highlighted customer's numbers (or package) may have changed.
     this.listener?.customerChanged(tenantId, saved, id);
@@ -73,35 +77,43 @@ export class CustomerService {
     this.listener?.customerChanged(tenantId, undefined, id);
   }
 
-  async search(tenantId: string, search: Omit<CustomerSearch, 'globalSearchFields'>): Promise<{ items: Customer[]; total: number }> {
-    const fields = search.packageId === undefined ? [] : await this.storage.customFields.list(tenantId, search.packageId ?? null);
-    return this.storage.customers.search(tenantId, { ...search, globalSearchFields: fields.filter((f) => f.globalSearch).map((f) => f.name) });
+  /** Without a package, the global search covers the fields each open package marks for it. */
+  async search(tenantId: string, search: Omit<CustomerSearch, 'globalSearchFields' | 'includeClosed'>): Promise<{ items: Customer[]; total: number }> {
+    const globalSearchFields = search.q?.trim() ? await this.storage.customFields.globalSearchFields(tenantId, search.packageId) : [];
+    return this.storage.customers.search(tenantId, { ...search, globalSearchFields });
   }
 
-  private async prepare(tenantId: string, input: unknown, options: WriteOptions, partial: boolean, touchedCustom?: readonly string[]): Promise<NewCustomerValues> {
+  /** `change`: a change of the stored customer `current`, of which only the custom values `touchedCustom` are the caller's. */
+  private async prepare(tenantId: string, input: unknown, options: WriteOptions, change?: { current: Customer; touchedCustom: readonly string[] }): Promise<NewCustomerValues> {
+    const partial = change !== undefined;
     const parsed = customerInputSchema.safeParse(input);
     if (!parsed.success) {
       // Report the custom values' problems too, so a form or an import line shows everything at once.
       const raw = (input as { custom?: unknown; packageId?: unknown } | null)?.custom;
       const packageId = (input as { packageId?: unknown } | null)?.packageId;
       const fields = typeof packageId === 'string' || packageId === null || packageId === undefined ? await this.storage.customFields.list(tenantId, (packageId as string | null | undefined) ?? null) : [];
-      const custom = raw && typeof raw === 'object' && !Array.isArray(raw) ? validateCustomValues(fields, raw as Record<string, unknown>, { partial }).issues : [];
+      const given = raw && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw as Record<string, unknown>).filter(([k]) => !change || change.touchedCustom.includes(k)) : undefined;
+      const custom = given ? validateCustomValues(fields, Object.fromEntries(given), { partial }).issues : [];
       throw invalid([...fieldIssuesFromZod(parsed.error).filter((i) => !i.path.startsWith('custom')), ...custom]);
     }
     const customer = parsed.data;
     const [tenant, pkg] = await Promise.all([this.storage.tenants.get(tenantId), customer.packageId ? this.storage.customerPackages.getById(tenantId, customer.packageId) : undefined]);
     if (pkg?.status === 'closed') throw new ConflictError(`Customer package "${pkg.displayName}" is closed`, { details: { field: 'packageId' } });
     const fields = await this.storage.customFields.list(tenantId, customer.packageId);
-    // On a change, only the custom values the caller named are checked against permissions.
-    const custom = partial && touchedCustom ? Object.fromEntries(Object.entries(customer.custom).filter(([k]) => touchedCustom.includes(k))) : customer.custom;
-    const checked = validateCustomValues(fields, custom, { defaultCountry: tenant.defaultCountry, partial, ...(options.role ? { role: options.role } : {}) });
+    // On a change, only the custom values the caller named are checked (against permissions too): stored ones were checked when written.
+    const custom = change ? Object.fromEntries(Object.entries(customer.custom).filter(([k]) => change.touchedCustom.includes(k))) : customer.custom;
+    const checked = validateCustomValues(fields, custom, { defaultCountry: tenant.defaultCountry, partial, defaults: !partial, ...(options.role ? { role: options.role } : {}) });
     const phones = [...new Set(customer.phones.map((p) => normalizeNumber(p, tenant.defaultCountry)))];
-    const issues = [...checked.issues, ...phones.flatMap((p, i) => (/^\+?[0-9]{3,20}$/.test(p) ? [] : [{ path: `phones.${i}`, message: 'a phone number expected' }]))];
-    issues.push(...(await attachmentIssues(this.storage, tenantId, fields, checked.values)));
+    const issues = [
+      ...checked.issues,
+      ...phones.flatMap((p, i) => (/^\+?[0-9]{3,20}$/.test(p) ? [] : [{ path: `phones.${i}`, message: 'a phone number expected' }])),
+      ...(await this.missingReferences(tenantId, customer.tags, customer.dataSourceId)),
+      ...(await attachmentIssues(this.storage, tenantId, fields, checked.values)),
+    ];
     if (issues.length > 0) throw invalid(issues);
-    await this.checkGlobalPhones(tenantId, pkg, phones);
+    await this.checkGlobalPhones(tenantId, customer.packageId, pkg, phones, change?.current.id);
     const { packageId, name, email, gender, age, address, area, notes, tags, dataSourceId, taskId, agentNumber } = customer;
-    return {
+    const values = {
       packageId,
       name,
       phones,
@@ -123,12 +135,61 @@ export class CustomerService {
       funnelStage: null,
       noCall: false,
     };
+    await this.checkUniqueFields(tenantId, pkg, fields, values, change?.current);
+    return values;
   }
 
-  private async checkGlobalPhones(tenantId: string, pkg: CustomerPackage | undefined, phones: readonly string[]): Promise<void> {
-    if (pkg?.phoneUniqueness !== 'global') return;
-    const [taken] = await this.storage.customers.phonesElsewhere(tenantId, pkg.id, phones);
-    if (taken) throw new ConflictError(`The number ${taken.number} already belongs to a customer of another package, and this package's numbers are globally unique`, { details: { field: 'phones', ...taken } });
+  /** Tags and a data source a customer names must be the tenant's (a deleted one is taken off customers, so stored ones are). */
+  private async missingReferences(tenantId: string, tags: readonly string[], dataSourceId: string | null): Promise<FieldIssue[]> {
+    const issues: FieldIssue[] = [];
+    if (tags.length > 0) {
+      const found = new Set((await this.storage.customerTags.byIds(tenantId, [...new Set(tags)])).map((t) => t.id));
+      tags.forEach((id, i) => {
+        if (!found.has(id)) issues.push({ path: `tags.${i}`, message: `no customer tag ${id}` });
+      });
+    }
+    if (dataSourceId !== null && !(await this.storage.dataSources.findById(tenantId, dataSourceId))) issues.push({ path: 'dataSourceId', message: `no data source ${dataSourceId}` });
+    return issues;
+  }
+
+  /**
+   * Globally unique numbers, both ways round: a package whose numbers are globally unique
+   * takes no number another package's customer holds, and no package takes a number a
+   * customer of such a package holds. `customerId`: the customer being changed, whose own
+   * numbers (in the package it may be leaving) are no conflict.
+   */
+  private async checkGlobalPhones(tenantId: string, packageId: string | null, pkg: CustomerPackage | undefined, phones: readonly string[], customerId?: string): Promise<void> {
+    const globallyUnique = pkg?.phoneUniqueness === 'global';
+    const taken = (await this.storage.customers.numbersTakenElsewhere(tenantId, packageId, globallyUnique, phones)).find((holder) => holder.customerId !== customerId);
+    if (!taken) return;
+    const reason = globallyUnique ? "this package's numbers are globally unique" : "that package's numbers are globally unique";
+    throw new ConflictError(`The number ${taken.number} already belongs to a customer of another package, and ${reason}`, { details: { field: 'phones', number: taken.number } });
+  }
+
+  /**
+   * No two customers of the package share a value of a unique field: its unique key fields
+   * and the custom fields marked unique. Checked here for a clear error naming the field in
+   * every package — the default package has no unique indexes, a stored package's indexes
+   * still stop a writer that races this check. A change checks only the values it changes.
+   */
+  private async checkUniqueFields(tenantId: string, pkg: CustomerPackage | undefined, fields: readonly CustomFieldConfig[], values: NewCustomerValues, current?: Customer): Promise<void> {
+    const names = new Set([...(pkg?.uniqueKeyFields ?? []), ...fields.filter((f) => f.unique).map((f) => f.name)]);
+    const standard = new Set<string>(['name', 'email', 'gender', 'age', 'address', 'area']);
+    const valueIn = (c: NewCustomerValues, name: string): unknown => (standard.has(name) ? (c as unknown as Record<string, unknown>)[name] : c.custom[name]);
+    const wanted: Array<{ field: string; value: string | number }> = [];
+    for (const name of names) {
+      const value = valueIn(values, name);
+      if ((typeof value !== 'string' && typeof value !== 'number') || value === '') continue;
+      if (current && current.packageId === values.packageId && valueIn(current, name) === value) continue;
+      wanted.push({ field: name, value });
+    }
+    const taken = await this.storage.customers.uniqueValueTaken(tenantId, values.packageId, wanted, current?.id);
+    if (!taken) return;
+    const field = fields.find((f) => f.name === taken.field);
+    const path = standard.has(taken.field) ? taken.field : `custom.${taken.field}`;
+    throw new ConflictError(`Another customer of this package already has the value "${taken.value}" of the unique field ${field ? `${field.displayName} (${field.name})` : taken.field}`, {
+      details: { field: path, value: taken.value, customerId: taken.customerId },
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 export * from './model.js';
-export { validateCustomValues, type CustomValue, type ValidateOptions } from './custom-values.js';
+export { currentValues, customDefaults, missingOnSuccess, validateCustomValues, type CustomValue, type ValidateOptions } from './custom-values.js';
 export { CustomerService, customerInputSchema, maskNumber, type CustomerChangeListener, type CustomerInput, type WriteOptions } from './customers.js';
 export {
   CustomerAttachments,

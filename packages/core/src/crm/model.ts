@@ -51,7 +51,7 @@ export const customFieldSchema = z
     required: z.boolean().default(false),
     /** Required when a contact is submitted as a success (its funnel stage scores above 0). */
     requiredOnSuccess: z.boolean().default(false),
-    /** No two customers of the package share a value: a real unique index. */
+    /** No two customers of the package share a value: a real unique index of a stored package; checked on every write in the default package. */
     unique: z.boolean().default(false),
     /** Searched by the customers page's global search. */
     globalSearch: z.boolean().default(false),
@@ -82,6 +82,8 @@ export const customFieldSchema = z
     if (field.defaultOptions.length > 1 && !field.multiple) ctx.addIssue({ code: 'custom', path: ['defaultOptions'], message: 'one default unless multiple choice' });
     if (field.type === 'association' && field.association.length === 0) ctx.addIssue({ code: 'custom', path: ['association'], message: 'an association field needs its options' });
     if (field.unique && (field.type === 'attachment' || field.type === 'textarea')) ctx.addIssue({ code: 'custom', path: ['unique'], message: `a ${field.type} field cannot be unique` });
+    // Uniqueness compares one value per customer (the package's unique index, or a lookup of it): a list of choices is none.
+    if (field.unique && (field.type === 'association' || (field.type === 'options' && field.multiple))) ctx.addIssue({ code: 'custom', path: ['unique'], message: 'a field of several values (multiple choice, association) cannot be unique' });
   });
 export type CustomFieldInput = z.input<typeof customFieldSchema>;
 export type CustomFieldConfig = z.infer<typeof customFieldSchema>;

@@ -30,7 +30,7 @@ export { DncRepository, type DncImportOptions, type DncImportResult } from './re
 export { CdrRepository, cdrFilterSchema, type CdrFilter } from './repositories/cdrs.js';
 export { MediaFileRepository } from './repositories/media-files.js';
 export { CustomerPackageRepository, customerValueSql, type CustomerPackage } from './repositories/customer-packages.js';
-export { CustomFieldRepository, type CustomField } from './repositories/custom-fields.js';
+export { CustomFieldRepository, type CustomField, type GlobalSearchField } from './repositories/custom-fields.js';
 export { CustomerRepository, type Customer, type CustomerSearch, type NewCustomerValues, type SuccessfulCustomer, type SuccessfulSearch } from './repositories/customers.js';
 export type { SubmissionFilter, SuccessfulSubmission } from './repositories/successful-customers.js';
 export { LabelRepository } from './repositories/crm-labels.js';

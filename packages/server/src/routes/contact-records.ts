@@ -55,7 +55,7 @@ export function contactRecordRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/contact-records',
-    summary: 'Contact history, newest first, filtered; page on with `cursor` (the previous page\'s `nextCursor`)',
+    summary: 'Contact history, newest first, filtered; page on with `cursor` (the previous page\'s `nextCursor`); none of a closed package',
     tags,
     access: 'authenticated',
     query: filterQuery.extend({ limit: z.coerce.number().int().min(1).max(1000).default(100), cursor: z.string().max(200).optional() }),

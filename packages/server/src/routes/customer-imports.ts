@@ -17,7 +17,7 @@ import { storeUpload } from '../http/upload-file.js';
 import type { AppContext } from '../context.js';
 import { customerFilterShape } from './customers.js';
 import { jobOut } from './jobs.js';
-import { requireSupervisor, tenantOf } from './tenant-scope.js';
+import { requireManager, requireSupervisor, tenantOf } from './tenant-scope.js';
 
 const tags = ['Customers'];
 const binary = z.string().meta({ format: 'binary' });
@@ -127,22 +127,30 @@ export function customerImportRoutes(api: Api, ctx: AppContext): void {
     summary: "Export customers as CSV in the tenant's encoding; past the maximum rows per file, a ZIP of numbered CSV files",
     description:
       'The filters of `GET /customers`. `encoding` and `maxRowsPerFile` default to the data settings (`GET /data-settings`). ' +
-      'The export is a snapshot of the customers that existed when it started. Cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) get a leading apostrophe.',
+      'The export is a snapshot of the customers that existed when it started. Cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) get a leading apostrophe. ' +
+      "Customers of closed packages are hidden like everywhere else; a tenant administrator may ask for them with `includeClosed=true` (an archive of a closed package without reopening it), and the audit log records the filters.",
     tags,
     access: 'authenticated',
     query: z.object({
       ...customerFilterShape,
       dataSourceId: z.string().optional(),
+      includeClosed: z.enum(['true', 'false']).optional().describe('Customers of closed packages too (tenant administrators only; 403 for others)'),
       ...exportQueryShape,
     }),
     responses: { 200: exportResponse },
     handler: async ({ principal, req, res, query }) => {
       requireSupervisor(principal);
+      // Closing a package hides its data from everyone; only an administrator's explicit request exports it.
+      if (query.includeClosed === 'true') requireManager(principal);
       const tenantId = await tenantOf(storage, principal, req);
-      const { packageId, mask, encoding, maxRowsPerFile, ...filters } = query;
+      const { packageId, mask, encoding, maxRowsPerFile, includeClosed, ...filters } = query;
       const at = ctx.switchboard.clock.now();
       const source = await customerExportSource(storage, tenantId, {
-        search: { ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)), ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }) },
+        search: {
+          ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
+          ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }),
+          ...(includeClosed === 'true' ? { includeClosed: true } : {}),
+        },
         until: at,
         role: principal!.role,
         mask: mask === 'true',

@@ -48,6 +48,49 @@ describe('customers over HTTP', () => {
     expect((await s.call('GET', '/api/v1/customer-packages', { token })).body.items).toEqual([]);
     expect((await s.call('POST', '/api/v1/customers', { token, body: { packageId, custom: { company: 'C' } } })).status).toBe(409);
   });
+  it('a closed package: its customers, fields, stages, contact records and successful customers are hidden from everyone until it is reopened; an administrator may still export it on request', async () => {
+    await tenantWithUser(s, 'acme', { username: 'sup', password: 'supervisor-password-1', role: 'supervisor' });
+    const supervisorToken = await s.login('sup', 'supervisor-password-1', 'acme');
+    const packageId = (await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Archive', key: 'ARCHIVE' } })).body.id as string;
+    await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'company', displayName: 'Company', type: 'input', globalSearch: true } });
+    const legacy = (await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'legacy', displayName: 'Legacy', type: 'input' } })).body.id as string;
+    const won = (await s.call('POST', '/api/v1/funnel-stages', { token, body: { packageId, name: 'Won', score: 10 } })).body.id as string;
+    const ann = (await s.call('POST', '/api/v1/customers', { token, body: { packageId, name: 'Archived Ann', phones: ['0677777777'], agentNumber: '1001', custom: { company: 'Archived Inc', legacy: 'old' } } })).body;
+    expect((await s.call('POST', '/api/v1/contact-records', { token, body: { customerId: ann.id, funnelStageId: won } })).status).toBe(201);
+    // A deleted field's value stays stored, but is no field of the customer any more.
+    expect((await s.call('DELETE', `/api/v1/custom-fields/${legacy}`, { token })).status).toBe(204);
+    expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body.custom).toEqual({ company: 'Archived Inc' });
+
+    const exported = async (query: string, as = token) => {
+      const res = await fetch(`${s.url}/api/v1/customers/export?packageId=${packageId}&encoding=utf-8${query}`, { headers: { authorization: `Bearer ${as}` } });
+      return res.status === 200 ? res.headers.get('x-total-rows') : res.status;
+    };
+    const visible = async () => ({
+      get: (await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).status,
+      agentGet: (await s.call('GET', `/api/v1/customers/${ann.id}`, { token: agentToken })).status,
+      patch: (await s.call('PATCH', `/api/v1/customers/${ann.id}`, { token, body: { notes: 'x' } })).status,
+      list: (await s.call('GET', `/api/v1/customers?packageId=${packageId}`, { token })).body.total,
+      search: (await s.call('GET', '/api/v1/customers?q=archived', { token })).body.total,
+      fields: (await s.call('GET', `/api/v1/custom-fields?packageId=${packageId}`, { token })).body.items.length,
+      stages: (await s.call('GET', `/api/v1/funnel-stages?packageId=${packageId}`, { token })).body.items.length,
+      stage: (await s.call('GET', `/api/v1/funnel-stages/${won}`, { token })).status,
+      records: (await s.call('GET', `/api/v1/contact-records?customerId=${ann.id}`, { token })).body.items.length,
+      successful: (await s.call('GET', `/api/v1/successful-customers?packageId=${packageId}`, { token })).body.total,
+      exported: await exported(''),
+    });
+    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, successful: 1, exported: '1' });
+
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${packageId}`, { token, body: { status: 'closed' } })).status).toBe(200);
+    expect(await visible()).toEqual({ get: 404, agentGet: 404, patch: 404, list: 0, search: 0, fields: 0, stages: 0, stage: 404, records: 0, successful: 0, exported: '0' });
+    // Only an administrator, asking for it, exports a closed package.
+    expect(await exported('&includeClosed=true', supervisorToken)).toBe(403);
+    expect(await exported('&includeClosed=true')).toBe('1');
+
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${packageId}`, { token, body: { status: 'open' } })).status).toBe(200);
+    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, successful: 1, exported: '1' });
+    expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body).toMatchObject({ name: 'Archived Ann', phones: ['+33677777777'], custom: { company: 'Archived Inc' }, funnelStage: won });
+  });
+
   it('highlights a customer and removes the highlight; the screen refuses their numbers, independently of DNC entries (§3.3 3.3–3.4)', async () => {
     const screen = async (numbers: string[], customerPackageId: string | null = null) =>
       (await s.call('POST', '/api/v1/dnc/screen', { token, body: { customerPackageId, numbers } })).body as { mayCall: string[]; blocked: Array<{ number: string; by: string }> };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
+import { NotFoundError, currentValues, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
@@ -59,7 +59,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/customer-packages',
-    summary: 'Customer packages (closed ones with `includeClosed=true`)',
+    summary: 'Customer packages (closed ones with `includeClosed=true`: the only place a closed package is seen until it is reopened)',
     tags: ['Customers'],
     access: 'authenticated',
     query: z.object({ includeClosed: z.enum(['true', 'false']).optional() }),
@@ -88,6 +88,9 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     method: 'patch',
     path: '/customer-packages/{id}',
     summary: 'Change a customer package (closing it hides its data everywhere)',
+    description:
+      "Closing hides the package's customers, custom fields, funnel stages, contact records and successful customers from every list, search and get (404) for everyone, until it is reopened; nothing is deleted. " +
+      'Refused (409, naming a few) while customers repeat a value of a field made a unique key, or while customers of other packages hold numbers of this package when it is made globally unique.',
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
@@ -124,7 +127,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/custom-fields',
-    summary: "A package's custom fields in display order (no packageId: the default package)",
+    summary: "A package's custom fields in display order (no packageId: the default package; none of a closed package)",
     tags: ['Customers'],
     access: 'authenticated',
     query: z.object({ packageId: z.string().optional(), search: z.string().max(100).optional() }),
@@ -137,7 +140,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'post',
     path: '/custom-fields',
-    summary: 'Add a custom field to a package',
+    summary: 'Add a custom field to a package; a unique one becomes a unique index of a stored package (409 while customers repeat a value)',
     tags: ['Customers'],
     access: 'authenticated',
     body: customFieldSchema,
@@ -151,7 +154,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'patch',
     path: '/custom-fields/{id}',
-    summary: "Change a custom field (its name and package stay: stored values are keyed by them)",
+    summary: 'Change a custom field (its name and package stay: stored values are keyed by them); made unique: 409 while customers repeat a value',
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
@@ -166,7 +169,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'delete',
     path: '/custom-fields/{id}',
-    summary: 'Delete a custom field',
+    summary: "Delete a custom field: its values stay on customers but are no field any more (not shown, not checked)",
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
@@ -190,7 +193,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/customers',
-    summary: 'Search customers: global search (name, phone, e-mail, area, address, notes, custom fields marked for it) and filters',
+    summary: 'Search customers: global search (name, phone, e-mail, area, address, notes, the custom fields each package marks for it) and filters; closed packages\' customers are hidden',
     tags: ['Customers'],
     access: 'authenticated',
     query: z.object({
@@ -217,17 +220,23 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     method: 'post',
     path: '/customers',
     summary: 'Create a customer: numbers normalised and checked against the package rule, custom values by their field types',
+    description:
+      'Empty custom fields take their defaults (default options, default address). Tags and the data source must exist (400). ' +
+      "409 for a number another customer of the package has, a number held across packages where either package's numbers are globally unique, or a value of a unique field (unique key or custom field marked unique) another customer of the package has.",
     tags: ['Customers'],
     access: 'authenticated',
     body: customerInputSchema,
     responses: { 201: { description: 'Created', schema: customerOut } },
-    handler: async ({ principal, req }) => reply(201, await customers.create(await tenantOf(storage, principal, req), req.body, { role: principal!.role })),
+    handler: async ({ principal, req }) => {
+      const tenantId = await tenantOf(storage, principal, req);
+      return reply(201, await view(tenantId, principal!.role, await customers.create(tenantId, req.body, { role: principal!.role }), false));
+    },
   });
 
   api.route({
     method: 'get',
     path: '/customers/{id}',
-    summary: 'A customer',
+    summary: 'A customer (404 for one of a closed package)',
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
@@ -251,7 +260,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, params }) => {
       const tenantId = await tenantOf(storage, principal, req);
       await reachable(tenantId, principal, params.id);
-      return customers.update(tenantId, params.id, req.body as Record<string, unknown>, { role: principal!.role });
+      return view(tenantId, principal!.role, await customers.update(tenantId, params.id, req.body as Record<string, unknown>, { role: principal!.role }), false);
     },
   });
 
@@ -315,10 +324,13 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   });
 }
 
-/** What a principal may see of a customer: agents lose fields hidden from their role, and masked numbers when asked. */
+/**
+ * What a principal may see of a customer: the values of the package's fields (a deleted
+ * field's values stay stored but are no field), without those hidden from the role, and
+ * masked numbers when asked.
+ */
 export async function customerView<C extends Customer>(storage: Storage, tenantId: string, role: string, customer: C, mask: boolean): Promise<C> {
-  const fields = await storage.customFields.list(tenantId, customer.packageId);
-  const hidden = new Set(fields.filter((f) => f.permissions[role] === 'hidden').map((f) => f.name));
-  const custom = Object.fromEntries(Object.entries(customer.custom).filter(([name]) => !hidden.has(name)));
+  const fields = (await storage.customFields.list(tenantId, customer.packageId)).filter((f) => f.permissions[role] !== 'hidden');
+  const custom = currentValues(fields, customer.custom);
   return { ...customer, custom, phones: mask ? customer.phones.map(maskNumber) : customer.phones };
 }

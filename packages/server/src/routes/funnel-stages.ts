@@ -35,7 +35,7 @@ export function funnelStageRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/funnel-stages',
-    summary: 'Sales funnel stages by package, best score first (agents: the enabled ones)',
+    summary: 'Sales funnel stages by package, best score first (agents: the enabled ones; none of a closed package)',
     tags,
     access: 'authenticated',
     query: z.object({ packageId: packageQuery, status: z.enum(statuses).optional() }),
@@ -66,7 +66,7 @@ export function funnelStageRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/funnel-stages/{id}',
-    summary: 'A sales funnel stage',
+    summary: 'A sales funnel stage (404 for one of a closed package)',
     tags,
     access: 'authenticated',
     params: idParams,

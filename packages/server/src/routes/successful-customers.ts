@@ -29,7 +29,7 @@ const successfulOut = customerOut.extend({
 /** The page's filters (§3.3.2) as a query string carries them. */
 const filterQuery = z.object({
   packageId: packageQuery,
-  q: z.string().max(100).optional().describe('global search: name, phone, e-mail, area, address, notes and custom fields marked for it (with a package)'),
+  q: z.string().max(100).optional().describe('global search: name, phone, e-mail, area, address, notes and the custom fields marked for it (of every open package when none is given)'),
   taskId: z.string().min(1).optional().describe('the task the customer belongs to'),
   tag: z.string().min(1).optional(),
   dataSourceId: z.string().min(1).optional(),
@@ -45,12 +45,12 @@ const filterQuery = z.object({
 /** The repository's search of the page's filters; agents see the customers allocated to them, as on the customers page. */
 async function searchOf(storage: Storage, tenantId: string, principal: Principal | undefined, query: z.output<typeof filterQuery>): Promise<SuccessfulSearch> {
   const { packageId, agentNumber, from, to, mask: _mask, ...filters } = query;
-  const fields = packageId === undefined ? [] : await storage.customFields.list(tenantId, packageId);
   return {
     ...defined(filters),
     ...(packageId === undefined ? {} : { packageId }),
     ...defined({ submittedBy: agentNumber, submittedFrom: from, submittedTo: to }),
-    globalSearchFields: fields.filter((f) => f.globalSearch).map((f) => f.name),
+    // Without a package, the fields every open package marks for the global search.
+    globalSearchFields: filters.q?.trim() ? await storage.customFields.globalSearchFields(tenantId, packageId) : [],
     ...(isSupervisor(principal) ? {} : { agentNumber: principal!.username }),
   };
 }
@@ -67,7 +67,7 @@ export function successfulCustomerRoutes(api: Api, ctx: AppContext): void {
   api.route({
     method: 'get',
     path: '/successful-customers',
-    summary: 'Successfully submitted customers: latest successful submission first, with the submission',
+    summary: 'Successfully submitted customers: latest successful submission first, with the submission; none of a closed package',
     tags,
     access: 'authenticated',
     query: filterQuery.extend(offsetPage),

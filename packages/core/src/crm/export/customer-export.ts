@@ -1,3 +1,4 @@
+import type { GlobalSearchField } from '../../storage/repositories/custom-fields.js';
 import type { Customer, CustomerSearch } from '../../storage/repositories/customers.js';
 import type { Storage } from '../../storage/storage.js';
 import { maskNumber } from '../customers.js';
@@ -6,7 +7,7 @@ import type { ExportColumn, ExportSource } from './csv-export.js';
 import { exportNames, type ExportNames } from './export-names.js';
 
 export interface CustomerExportOptions {
-  /** Which customers: the customers page's filters (no paging). */
+  /** Which customers: the customers page's filters (no paging); `includeClosed`: closed packages' customers too (an administrator's archive). */
   search: Omit<CustomerSearch, 'limit' | 'offset' | 'globalSearchFields'>;
   /** Customers created up to then: the export is a snapshot, whatever is added while it streams. */
   until: number;
@@ -24,6 +25,8 @@ export interface CustomerColumnOptions {
   mask?: boolean;
   /** Standard columns another export writes its own way. */
   without?: ReadonlyArray<'lastCallResult' | 'funnelStage'>;
+  /** The custom fields of closed packages too (an export that includes their customers). */
+  includeClosed?: boolean;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function customerExportSource(storage: Storage, tenantId: string, o
     ...(options.search.packageId === undefined ? {} : { packageId: options.search.packageId }),
     ...(options.role === undefined ? {} : { role: options.role }),
     mask: options.mask === true,
+    includeClosed: options.search.includeClosed === true,
   });
   const search: CustomerSearch = { ...options.search, globalSearchFields };
   return {
@@ -53,11 +57,20 @@ export async function customerExportSource(storage: Storage, tenantId: string, o
  * A customer's columns as the customer exports write them (the customers page, successfully
  * submitted customers), and the custom fields the global search covers for that role.
  */
-export async function customerColumns(storage: Storage, tenantId: string, names: ExportNames, options: CustomerColumnOptions): Promise<{ columns: Array<ExportColumn<Customer>>; globalSearchFields: string[] }> {
-  const packageIds = options.packageId !== undefined ? [options.packageId] : [null, ...(await storage.customerPackages.list(tenantId, { includeClosed: true })).map((p) => p.id)];
+export async function customerColumns(storage: Storage, tenantId: string, names: ExportNames, options: CustomerColumnOptions): Promise<{ columns: Array<ExportColumn<Customer>>; globalSearchFields: GlobalSearchField[] }> {
+  const includeClosed = options.includeClosed === true;
+  const packageIds = options.packageId !== undefined ? [options.packageId] : [null, ...(await storage.customerPackages.list(tenantId, { includeClosed })).map((p) => p.id)];
+  const seen = (f: CustomFieldConfig) => options.role === undefined || f.permissions[options.role] !== 'hidden';
   const fields = new Map<string, CustomFieldConfig>();
-  for (const packageId of packageIds) for (const field of await storage.customFields.list(tenantId, packageId)) if (!fields.has(field.name)) fields.set(field.name, field);
-  const visible = [...fields.values()].filter((f) => options.role === undefined || f.permissions[options.role] !== 'hidden');
+  const globalSearchFields: GlobalSearchField[] = [];
+  for (const packageId of packageIds) {
+    for (const field of await storage.customFields.list(tenantId, packageId, { includeClosed })) {
+      if (!fields.has(field.name)) fields.set(field.name, field);
+      // The search covers each package's own marked fields, and none the role may not see.
+      if (field.globalSearch && seen(field)) globalSearchFields.push({ name: field.name, packageId });
+    }
+  }
+  const visible = [...fields.values()].filter(seen);
   const phones = (c: Customer) => (options.mask ? c.phones.map(maskNumber) : c.phones).join(';');
   const without = new Set(options.without ?? []);
 
@@ -89,7 +102,7 @@ export async function customerColumns(storage: Storage, tenantId: string, names:
       ...standard.filter(([key]) => !without.has(key as 'funnelStage')).map(([, column]) => column),
       ...visible.map((field) => ({ header: field.displayName, value: (c: Customer) => customCell(field, c.custom[field.name]) })),
     ],
-    globalSearchFields: visible.filter((f) => f.globalSearch).map((f) => f.name),
+    globalSearchFields,
   };
 }
 

@@ -199,20 +199,70 @@ describe.each(storageTargets())('customer import on $name', (target) => {
     ]);
   });
 
-  it('a batch that meets a unique index after all (here: an update to a value another customer has) is written row by row: that row fails, the others land', async () => {
+  it('an update giving a unique key field a value another customer has is reported naming the field; the other rows land', async () => {
     await db.storage.customFields.create(db.tenants.a, { packageId, name: 'contract', displayName: 'Contract', type: 'input' });
     await db.storage.customerPackages.update(db.tenants.a, packageId, { uniqueKeyFields: ['contract'] });
     const service = new CustomerService(db.storage, db.clock);
     await service.create(db.tenants.a, { packageId, name: 'X', phones: ['0611111111'], custom: { contract: 'C-1' } });
     await service.create(db.tenants.a, { packageId, name: 'Y', phones: ['0622222222'], custom: { contract: 'C-2' } });
-    const job = await importFile('name,phone,contract\nX again,0611111111,C-2\nZ,0633333333,C-3\n');
-    expect(job).toMatchObject({ status: 'done', succeeded: 1, failed: 1 });
-    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([[2, 'Another customer of this package has the same value of a unique field']]);
+    const job = await importFile('name,phone,contract\nX again,0611111111,C-2\nZ,0633333333,C-3\nY again,0622222222,C-2\n');
+    expect(job).toMatchObject({ status: 'done', succeeded: 2, failed: 1 });
+    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([[2, 'contract: another customer of the package has the value "C-2"']]);
     expect((await customers()).map((c) => [c.name, c.custom['contract']])).toEqual([
       ['X', 'C-1'],
-      ['Y', 'C-2'],
+      ['Y again', 'C-2'],
       ['Z', 'C-3'],
     ]);
+  });
+
+  it('keeps a custom field marked unique in the default package too: a new row, an update and a later row of the file repeating a value are errors', async () => {
+    await db.storage.customFields.create(db.tenants.a, { packageId: null, name: 'vat', displayName: 'VAT', type: 'input', unique: true });
+    const service = new CustomerService(db.storage, db.clock);
+    await service.create(db.tenants.a, { name: 'Ann', phones: ['0611111111'], custom: { vat: 'FR1' } });
+    await service.create(db.tenants.a, { name: 'Bob', phones: ['0622222222'], custom: { vat: 'FR2' } });
+    const job = await importFile('name,phone,vat\nCy,0633333333,FR1\nBob again,0622222222,FR1\nDee,0644444444,FR4\nEve,0655555555,FR4\n', { packageId: null });
+    expect(job).toMatchObject({ succeeded: 1, failed: 3 });
+    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([
+      [2, 'vat: another customer of the package has the value "FR1"'],
+      [3, 'vat: another customer of the package has the value "FR1"'],
+      [5, 'vat: another customer of the package has the value "FR4"'],
+    ]);
+    const all = (await new CustomerService(db.storage, db.clock).search(db.tenants.a, { packageId: null })).items;
+    expect(Object.fromEntries(all.map((c) => [c.name, c.custom['vat']]))).toEqual({ Ann: 'FR1', Bob: 'FR2', Dee: 'FR4' });
+  });
+
+  it("refuses a number that a package whose numbers are globally unique holds, whichever package the file goes to", async () => {
+    const strict = await db.storage.customerPackages.create(db.tenants.a, { displayName: 'Strict', key: 'STRICT', phoneUniqueness: 'global' });
+    await new CustomerService(db.storage, db.clock).create(db.tenants.a, { packageId: strict.id, phones: ['0611111111'] });
+    const job = await importFile('name,phone\nAnn,0611111111\nBob,0622222222\n');
+    expect(job).toMatchObject({ succeeded: 1, failed: 1 });
+    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([[2, "phones: +33611111111 belongs to a customer of another package, and that package's numbers are globally unique"]]);
+    expect((await customers()).map((c) => c.name)).toEqual(['Bob']);
+  });
+
+  it('new rows without a required custom field are errors, rows updating a customer who has it are not; new customers get the default options and address', async () => {
+    await db.storage.customFields.create(db.tenants.a, { packageId, name: 'owner', displayName: 'Owner', type: 'input', required: true });
+    await db.storage.customFields.create(db.tenants.a, { packageId, name: 'level', displayName: 'Level', type: 'options', options: ['bronze', 'gold'], defaultOptions: ['bronze'], required: true });
+    await db.storage.customFields.create(db.tenants.a, { packageId, name: 'office', displayName: 'Office', type: 'address', defaultAddress: '1 Main Street' });
+    await new CustomerService(db.storage, db.clock).create(db.tenants.a, { packageId, name: 'Ann', phones: ['0611111111'], custom: { owner: 'Zoe', level: 'gold', office: 'Lyon' } });
+    const job = await importFile('name,phone,owner,company\nAnn again,0611111111,,Acme\nBob,0622222222,,Globex\nCy,0633333333,Max,Initech\n');
+    expect(job).toMatchObject({ succeeded: 2, failed: 1, result: { created: 1, updated: 1 } });
+    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([[3, 'custom.owner: required']]);
+    const [ann, cy] = await customers();
+    expect(ann).toMatchObject({ name: 'Ann again', custom: { owner: 'Zoe', level: 'gold', office: 'Lyon', company: 'Acme' } });
+    expect(cy).toMatchObject({ name: 'Cy', custom: { owner: 'Max', level: 'bronze', office: '1 Main Street', company: 'Initech' } });
+  });
+
+  it("strips a leading zero where the numbering plan would read the number otherwise: a US trunk-prefixed number finds the customer who has it", async () => {
+    await db.storage.tenants.update(db.tenants.a, { defaultCountry: 'US' });
+    const ann = await new CustomerService(db.storage, db.clock).create(db.tenants.a, { packageId, name: 'Ann', phones: ['(212) 555-1234'] });
+    expect(ann.phones).toEqual(['+12125551234']);
+    const kept = await importFile('name,phone\nAnn as dialled,02125551234\n');
+    expect(kept.result).toMatchObject({ created: 1, duplicates: 0 });
+    expect((await customers()).map((c) => c.phones)).toEqual([['+12125551234'], ['02125551234']]);
+    const stripped = await importFile('name,phone\nAnn stripped,02125551235;02125551234\n', { stripLeadingZero: true });
+    expect(stripped.result).toMatchObject({ created: 0, duplicates: 1, updated: 1 });
+    expect((await db.storage.customers.get(db.tenants.a, ann.id)).phones).toEqual(['+12125551234', '+12125551235']);
   });
 
   it('refuses options naming what the tenant does not have, and a closed package', async () => {

@@ -20,6 +20,7 @@ import { CustomFieldRepository } from '../../storage/repositories/custom-fields.
 import type { Storage } from '../../storage/storage.js';
 import { rejectUnknownAttachmentRows } from '../attachments.js';
 import { colorSchema } from '../catalog.js';
+import { customDefaults } from '../custom-values.js';
 import { columnChoiceSchema, mapColumns, normalizeHeader, standardTargetOf, type ColumnMapping } from './column-mapping.js';
 import { CsvReader, countCsvRecords, type CsvRecord } from './csv-reader.js';
 import { readCustomerRow, rowSchema, type CustomerRow, type ImportDictionary, type RowRules } from './customer-rows.js';
@@ -219,6 +220,7 @@ export class CustomerImports implements JobHandler {
     }
 
     const fields = await storage.customFields.list(tenantId, options.packageId);
+    const defaults = customDefaults(fields);
     const tagIds = new Map((await storage.customerTags.list(tenantId)).map((t) => [t.name.toLowerCase(), t.id]));
     const dictionaries = await this.loadDictionaries(tenantId, options.dictionaryIds, fields);
     const screen = options.dnc !== 'ignore' ? this.deps.screen : undefined;
@@ -238,6 +240,7 @@ export class CustomerImports implements JobHandler {
         mapping,
         headerWidth: header.length,
         fields,
+        defaults,
         numbers,
         stripLeadingZero: options.stripLeadingZero,
         requiredFields: new Set(options.requiredFields),
@@ -252,7 +255,9 @@ export class CustomerImports implements JobHandler {
       packageId: options.packageId,
       numberScope: (await storage.customers.numberScope(tenantId, options.packageId ?? '')).id,
       phoneUniqueness: pkg?.phoneUniqueness ?? 'package',
-      uniqueKeyFields: pkg?.uniqueKeyFields ?? [],
+      globalPackageIds: (await storage.customerPackages.list(tenantId, { includeClosed: true })).filter((p) => p.phoneUniqueness === 'global' && p.id !== options.packageId).map((p) => p.id),
+      uniqueFields: [...new Set([...(pkg?.uniqueKeyFields ?? []), ...fields.filter((f) => f.unique).map((f) => f.name)])].filter((f) => f !== 'phones'),
+      defaults,
       onDuplicate: options.onDuplicate,
       importToPreDial: options.importToPreDial,
       taskId: options.taskId,

@@ -25,6 +25,8 @@ export interface RowRules {
   /** Columns the header has (0 without a header): more non-empty cells than that is an error. */
   headerWidth: number;
   fields: readonly CustomFieldConfig[];
+  /** What a new customer gets for the fields its row leaves empty (`customDefaults`): a required field with one is never missing. */
+  defaults: Readonly<Record<string, CustomValue>>;
   numbers: NumberMemo;
   stripLeadingZero: boolean;
   /** Fields the user made required for this import (§3.2 "Select Required Fields"). */
@@ -194,7 +196,7 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
     agentNumber: d.agentNumber ?? input.agentNumber,
   };
   const missingRequired: string[] = [];
-  for (const f of rules.fields) if (f.required && custom.values[f.name] === undefined) missingRequired.push(f.name);
+  for (const f of rules.fields) if (f.required && custom.values[f.name] === undefined && rules.defaults[f.name] === undefined) missingRequired.push(f.name);
   return {
     line,
     cells,

@@ -3,8 +3,8 @@ import type { ScreenResult } from '../../compliance/dnc-screen.js';
 import { ConflictError } from '../../errors/errors.js';
 import { bulkStatements, type BulkStatements } from '../../storage/bulk-statements.js';
 import type { StorageDialect } from '../../storage/config.js';
-import { customerValueSql } from '../../storage/repositories/customer-packages.js';
-import { PHONE_COLUMNS } from '../../storage/repositories/customers.js';
+import { PHONE_COLUMNS, uniqueValueConflict } from '../../storage/repositories/customers.js';
+import { customerValueSql } from '../../storage/repositories/package-indexes.js';
 import type { JobError } from '../../jobs/model.js';
 import { LABEL_PALETTE } from '../catalog.js';
 import type { CustomValue } from '../custom-values.js';
@@ -23,8 +23,12 @@ export interface BatchSettings {
   /** The package's number scope (`CustomerRepository.numberScope`): the numbers' unique index holds it. */
   numberScope: number;
   phoneUniqueness: 'package' | 'global';
-  /** Fields whose values no two customers of the package share (the package's unique keys). */
-  uniqueKeyFields: readonly string[];
+  /** The tenant's other packages whose numbers are globally unique: a number their customers hold is no other package's. */
+  globalPackageIds: readonly string[];
+  /** Fields whose values no two customers of the package share: its unique key fields and custom fields marked unique. */
+  uniqueFields: readonly string[];
+  /** Custom values a new customer gets for the fields its row leaves empty (`customDefaults`). */
+  defaults: Readonly<Record<string, CustomValue>>;
   /** §3.2 "When data is repeated": update the customer, or list the existing one for pre-dial. */
   onDuplicate: 'update' | 'pre-dial';
   /** §3.2 "Import pre-dial": list the new customers for pre-dial. */
@@ -125,35 +129,52 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
     });
   }
 
-  // Who has these numbers already.
+  // Who has these numbers already; and, where numbers are globally unique, which other package's customer (either way round).
   const numbers = [...new Set(live.flatMap((row) => row.values.phones))];
   const owner = new Map<string, string>();
   const elsewhere = new Map<string, string>();
+  const globallyUnique = settings.phoneUniqueness === 'global';
+  const otherPackages = globallyUnique ? 'package_key <> ?' : `package_key in (${settings.globalPackageIds.map((id) => `'${literal(id)}'`).join(',')})`;
   for (let i = 0; i < numbers.length; i += LOOKUP) {
     const chunk = numbers.slice(i, i + LOOKUP);
     const found = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where scope = ? and number in (${marks(chunk.length)})`, [settings.numberScope, ...chunk]);
     for (const f of found) owner.set(f.number, f.customer_id);
-    if (settings.phoneUniqueness === 'global') {
-      const other = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where tenant_id = ? and package_key <> ? and number in (${marks(chunk.length)})`, [tenantId, packageKey, ...chunk]);
+    if (globallyUnique || settings.globalPackageIds.length > 0) {
+      const other = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where tenant_id = ? and ${otherPackages} and number in (${marks(chunk.length)})`, [tenantId, ...(globallyUnique ? [packageKey] : []), ...chunk]);
       for (const f of other) elsewhere.set(f.number, f.customer_id);
     }
   }
 
-  // Values of the package's unique keys that customers have already.
-  const taken = new Map<string, Set<string>>();
-  for (const field of settings.uniqueKeyFields) {
-    if (field === 'phones') continue;
-    const values = [...new Set(live.map((row) => uniqueValue(row.values, field)).filter((v): v is string | number => v !== undefined))];
-    const seen = new Set<string>();
+  // Who holds the values of the package's unique fields that the rows give (value → customer, by field).
+  const holders = new Map<string, Map<string, string>>();
+  for (const field of settings.uniqueFields) {
+    const byDefault = settings.defaults[field];
+    const values = [...new Set([...live.map((row) => uniqueValue(row.values, field)), typeof byDefault === 'string' || typeof byDefault === 'number' ? byDefault : undefined].filter((v): v is string | number => v !== undefined))];
+    const held = new Map<string, string>();
     for (let i = 0; i < values.length; i += LOOKUP) {
       const chunk = values.slice(i, i + LOOKUP);
       const expression = customerValueSql(settings.dialect, field);
-      // The package's unique index is partial (its tenant and package written in it): the query names them the same way, as literals, so the planner can use it.
-      const found = await db.all<{ v: unknown }>(`select ${expression} as v from customers where tenant_id = '${literal(tenantId)}' and package_key = '${literal(packageKey)}' and ${expression} in (${marks(chunk.length)})`, chunk);
-      for (const f of found) seen.add(String(f.v));
+      // A package's unique index is partial (its tenant and package written in it): the query names them the same way, as literals, so the planner can use it.
+      const found = await db.all<{ id: string; v: unknown }>(`select id, ${expression} as v from customers where tenant_id = '${literal(tenantId)}' and package_key = '${literal(packageKey)}' and ${expression} in (${marks(chunk.length)})`, chunk);
+      for (const f of found) held.set(String(f.v), f.id);
     }
-    taken.set(field, seen);
+    holders.set(field, held);
   }
+  /** The first value of a unique field the row gives that another customer than `self` holds. */
+  const uniqueClash = (values: CustomerRow['values'], given: (field: string) => boolean, self?: string): string | undefined => {
+    for (const field of settings.uniqueFields) {
+      const value = given(field) ? uniqueValue(values, field) : undefined;
+      const holder = value === undefined ? undefined : holders.get(field)?.get(String(value));
+      if (holder !== undefined && holder !== self) return `${field}: another customer of the package has the value "${String(value)}"`;
+    }
+    return undefined;
+  };
+  const hold = (values: CustomerRow['values'], given: (field: string) => boolean, id: string) => {
+    for (const field of settings.uniqueFields) {
+      const value = given(field) ? uniqueValue(values, field) : undefined;
+      if (value !== undefined) holders.get(field)?.set(String(value), id);
+    }
+  };
 
   // Decide, row by row, in the file's order.
   const fresh: Pending[] = [];
@@ -164,7 +185,7 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
     const ids = new Set<string>();
     for (const number of row.values.phones) {
       if (elsewhere.has(number)) {
-        reject(row, `phones: ${number} belongs to a customer of another package, and this package's numbers are globally unique`);
+        reject(row, `phones: ${number} belongs to a customer of another package, and ${globallyUnique ? "this package's" : "that package's"} numbers are globally unique`);
         continue rows;
       }
       const id = owner.get(number);
@@ -180,24 +201,29 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
         reject(row, row.missingRequired.map((name) => `custom.${name}: required`).join('; '));
         continue;
       }
-      for (const field of settings.uniqueKeyFields) {
-        const value = uniqueValue(row.values, field);
-        if (value !== undefined && taken.get(field)?.has(String(value))) {
-          reject(row, `${field}: another customer of the package has the value "${String(value)}"`);
-          continue rows;
-        }
+      // A new customer: the fields its row leaves empty take their defaults.
+      const values = { ...row.values, custom: { ...settings.defaults, ...row.values.custom }, allocatedAt: allocatedAt(row.values, settings.now) };
+      const clash = uniqueClash(values, () => true);
+      if (clash !== undefined) {
+        reject(row, clash);
+        continue;
       }
-      for (const field of settings.uniqueKeyFields) {
-        const value = uniqueValue(row.values, field);
-        if (value !== undefined) taken.get(field)?.add(String(value));
-      }
-      const pending: Pending = { id: settings.newId(), row, values: { ...row.values, allocatedAt: allocatedAt(row.values, settings.now) } };
+      const pending: Pending = { id: settings.newId(), row, values };
+      hold(values, () => true, pending.id);
       fresh.push(pending);
       freshById.set(pending.id, pending);
       for (const number of row.values.phones) owner.set(number, pending.id);
       outcome.created++;
       if (settings.importToPreDial && !flagged.has(row) && row.values.phones.length > 0) preDial.set(pending.id, row.values.phones[0]!);
     } else {
+      // What the row gives replaces the customer's value: that value must be no other customer's.
+      const given = (field: string) => row.given.has(field);
+      const clash = settings.onDuplicate === 'update' ? uniqueClash(row.values, given, match) : undefined;
+      if (clash !== undefined) {
+        reject(row, clash);
+        continue;
+      }
+      if (settings.onDuplicate === 'update') hold(row.values, given, match);
       outcome.duplicates++;
       if (settings.onDuplicate === 'update') {
         const pending = freshById.get(match);
@@ -219,7 +245,7 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   return outcome;
 }
 
-/** A customer's value of a unique key field, as the index compares it. */
+/** A customer's value of a unique field, as the index compares it. */
 function uniqueValue(values: CustomerRow['values'], field: string): string | number | undefined {
   const value: unknown = (STANDARD_FIELDS as readonly string[]).includes(field) ? values[field as (typeof STANDARD_FIELDS)[number]] : values.custom[field];
   return typeof value === 'string' || typeof value === 'number' ? value : undefined;
@@ -314,7 +340,7 @@ async function updateExisting(db: BulkStatements, settings: BatchSettings, updat
       try {
         await db.run(`update customers set ${changed.join(', ')}${changed.length > 0 ? ', ' : ''}updated_at = ? where id = ?`, [...values, settings.now, id]);
       } catch (error) {
-        throw error instanceof ConflictError ? uniqueConflict(error) : error;
+        throw error instanceof ConflictError ? uniqueValueConflict(error.cause ?? error) : error;
       }
       after.phones.forEach((number, position) => {
         if (position >= before.phones.length) added.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
@@ -365,8 +391,4 @@ async function listForPreDial(db: BulkStatements, settings: BatchSettings, entri
   const rows = ids.filter((id) => !listed.has(id)).map((id) => [settings.newId(), settings.tenantId, settings.packageId ?? '', id, entries.get(id)!, settings.taskId, settings.jobId, settings.now]);
   await db.insert('pre_dial_entries', PRE_DIAL_COLUMNS, rows);
   return rows.length;
-}
-
-function uniqueConflict(cause: unknown): ConflictError {
-  return new ConflictError('Another customer of this package has the same value of a unique field', { cause, details: { field: 'custom' } });
 }

@@ -13,7 +13,7 @@ import { dnc } from './0010_dnc.js';
 import { contacts } from './0013_contacts.js';
 import { customerHighlights } from './0014_customer_highlights.js';
 import { customerNumberScopes } from './0015_customer_number_scopes.js';
-import { customerAttachments } from './0017_customer_attachments.js';
+import { customerAttachments } from './0016_customer_attachments.js';
 import type { Migration } from './migration.js';
 
 export { ListMigrationSource, checkMigrationList, type Migration } from './migration.js';

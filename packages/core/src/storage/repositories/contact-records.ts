@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { insertInBatches, TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { withoutClosedPackages } from './customer-packages.js';
 import { afterPosition, decodeCursor, encodeCursor, pageLimitSchema, withinTime } from './cursor.js';
 
 export interface ContactRecord {
@@ -168,9 +169,14 @@ export class ContactRecordRepository extends TenantScopedRepository<RecordRow> {
     }
   }
 
-  /** The records with their customer (the foreign key cascades: every record has one), filtered. */
+  /**
+   * The records with their customer (the foreign key cascades: every record has one), filtered;
+   * none of a closed package, nor of a customer in one (§3.2.2: hidden until it is reopened).
+   */
   private filtered(tenantId: string, filter: z.output<typeof contactRecordFilterSchema>, select = true): Knex.QueryBuilder {
     const query = withinTime(this.ctx.db('contact_records as r').join('customers as c', 'c.id', 'r.customer_id').where('r.tenant_id', tenantId), filter.from, filter.to, 'r.created_at');
+    withoutClosedPackages(query, this.ctx.db, tenantId, 'r.package_key');
+    withoutClosedPackages(query, this.ctx.db, tenantId, 'c.package_key');
     if (select) query.select('r.*', 'c.name as customer_name');
     const exact = {
       customerId: 'r.customer_id',

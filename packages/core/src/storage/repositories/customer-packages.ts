@@ -1,9 +1,12 @@
+import type { Knex } from 'knex';
 import { customerPackageSchema, type CustomerPackageConfig } from '../../crm/model.js';
 import { ConflictError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
-import type { StorageDialect } from '../config.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { dropPackageIndexes, refuseRepeatedValues, syncPackageIndexes, uniqueFieldsOf } from './package-indexes.js';
+
+export { customerValueSql } from './package-indexes.js';
 
 export interface CustomerPackage extends CustomerPackageConfig {
   id: string;
@@ -12,15 +15,13 @@ export interface CustomerPackage extends CustomerPackageConfig {
   updatedAt: number;
 }
 
-/** Standard customer fields a package may index, by their column. */
-const STANDARD_COLUMNS: Record<string, string> = { name: 'name', email: 'email', gender: 'gender', age: 'age', address: 'address', area: 'area' };
-
 /**
  * Customer packages (manual §3.2.2). Saving a package also creates the database indexes
- * its index fields and unique key fields ask for: partial expression indexes on the
- * customers of that package only (`json_extract` on SQLite, `->>` on PostgreSQL), unique
- * for unique key fields — so "unique" is enforced by the database, and a search by an
- * indexed custom field is an index lookup. Indexes no longer asked for are dropped.
+ * its index fields, unique key fields and unique custom fields ask for: partial expression
+ * indexes on the customers of that package only (`json_extract` on SQLite, `->>` on
+ * PostgreSQL), unique for the unique ones — so "unique" is enforced by the database, and a
+ * search by an indexed custom field is an index lookup. Indexes no longer asked for are
+ * dropped (package-indexes.ts).
  */
 export class CustomerPackageRepository extends TenantScopedRepository<CustomerPackage> {
   protected readonly table = 'customer_packages';
@@ -41,16 +42,34 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
   async create(tenantId: string, input: unknown): Promise<CustomerPackage> {
     const config = parseOrThrow(customerPackageSchema, input, 'customer package');
     const saved = await this.insertOne(tenantId, config, { conflict: (cause) => keyTaken(config.key, cause) });
-    await this.syncIndexes(saved);
+    await syncPackageIndexes(this.ctx.db, this.ctx.dialect, saved);
     return saved;
   }
 
+  /**
+   * Checked before anything is saved: a field made a unique key while customers repeat its
+   * values, and numbers made globally unique while other packages' customers hold some of
+   * them, are refused naming a few, and the package stays as it was.
+   */
   async update(tenantId: string, id: string, patch: Record<string, unknown>): Promise<CustomerPackage> {
     const current = await this.getById(tenantId, id);
     const { id: _id, tenantId: _tenant, createdAt: _created, updatedAt: _updated, ...config } = current;
     const next = parseOrThrow(customerPackageSchema, { ...config, ...patch }, 'customer package');
+    const uniqueBefore = await uniqueFieldsOf(this.ctx.db, tenantId, id, current.uniqueKeyFields);
+    for (const field of next.uniqueKeyFields) {
+      if (field !== 'phones' && !uniqueBefore.includes(field)) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, id, next.displayName, field);
+    }
+    if (next.phoneUniqueness === 'global' && current.phoneUniqueness !== 'global') {
+      const repeated = await this.numbersHeldElsewhere(tenantId, id, 6);
+      if (repeated.length > 0) {
+        const shown = repeated.slice(0, 5).join(', ');
+        throw new ConflictError(`Numbers of package "${next.displayName}" are held by customers of other packages too (${shown}${repeated.length > 5 ? ', …' : ''}): they cannot be globally unique until each number is in one package only`, {
+          details: { field: 'phoneUniqueness', numbers: repeated.slice(0, 5) },
+        });
+      }
+    }
     const saved = await this.updateOne(tenantId, id, next, { conflict: (cause) => keyTaken(next.key, cause) });
-    await this.syncIndexes(saved);
+    await syncPackageIndexes(this.ctx.db, this.ctx.dialect, saved);
     return saved;
   }
 
@@ -67,60 +86,39 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
     const pkg = await this.getById(tenantId, id);
     const used = (await this.run(() => this.ctx.db('customers').where({ tenant_id: tenantId, package_key: id }).first('id'))) as Row | undefined;
     if (used) throw new ConflictError(`Customer package "${pkg.displayName}" still has customers: close it instead`, { details: { field: 'id' } });
-    await this.dropIndexes(pkg, []);
+    await dropPackageIndexes(this.ctx.db, this.ctx.dialect, pkg.id);
     await this.deleteOne(tenantId, id);
   }
 
-  /** Creates the package's wanted indexes and drops the ones no longer wanted. */
-  private async syncIndexes(pkg: CustomerPackage): Promise<void> {
-    const wanted = [...pkg.uniqueKeyFields.map((field) => ({ field, unique: true })), ...pkg.indexFields.filter((f) => !pkg.uniqueKeyFields.includes(f)).map((field) => ({ field, unique: false }))];
-    await this.dropIndexes(pkg, wanted.map((w) => indexName(pkg.id, w.field, w.unique)));
-    for (const { field, unique } of wanted) {
-      if (field === 'phones') continue; // phone numbers are unique per package by their own table
-      const sql = createIndexSql(this.ctx.dialect, indexName(pkg.id, field, unique), unique, pkg.tenantId, pkg.id, field);
-      await this.run(() => this.ctx.db.raw(sql), {
-        conflict: (cause) => new ConflictError(`Customers of package "${pkg.displayName}" already repeat values of ${field}: it cannot be a unique key`, { cause, details: { field: 'uniqueKeyFields', value: field } }),
-      });
-    }
-  }
-
-  private async dropIndexes(pkg: CustomerPackage, keep: readonly string[]): Promise<void> {
-    const prefix = `cpx_${compact(pkg.id)}_`;
-    for (const name of await this.indexNames(prefix)) if (!keep.includes(name)) await this.run(() => this.ctx.db.raw(`drop index if exists ${name}`));
-  }
-
-  private async indexNames(prefix: string): Promise<string[]> {
-    const rows =
-      this.ctx.dialect === 'sqlite'
-        ? ((await this.ctx.db.raw("select name from sqlite_master where type = 'index' and name like ?", [`${prefix}%`])) as Array<{ name: string }>)
-        : ((await this.ctx.db.raw('select indexname as name from pg_indexes where schemaname = current_schema() and indexname like ?', [`${prefix}%`])) as { rows: Array<{ name: string }> }).rows;
-    return rows.map((r) => r.name);
+  /**
+   * Numbers of the package that customers of other packages hold too: what "globally unique"
+   * would forbid. From the package's customers (their index) to their numbers, then each
+   * number's index for another package's holder, so it reads only this package's numbers.
+   */
+  private async numbersHeldElsewhere(tenantId: string, packageId: string, limit: number): Promise<string[]> {
+    const rows = (await this.run(() =>
+      this.ctx
+        .db('customers as c')
+        .join('customer_phones as p', 'p.customer_id', 'c.id')
+        .where('c.tenant_id', tenantId)
+        .where('c.package_key', packageId)
+        .whereExists((other) => other.select(this.ctx.db.raw('1')).from('customer_phones as o').whereRaw('o.number = p.number').where('o.tenant_id', tenantId).whereNot('o.package_key', packageId))
+        .distinct('p.number')
+        .orderBy('p.number')
+        .limit(limit),
+    )) as Array<{ number: string }>;
+    return rows.map((r) => r.number);
   }
 }
-
-/** Index names carry the package, the field and uniqueness, so that syncing can tell them apart. */
-function indexName(packageId: string, field: string, unique: boolean): string {
-  return `cpx_${compact(packageId)}_${unique ? 'u' : 'i'}_${field}`.slice(0, 63);
-}
-
-const compact = (id: string): string => id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24).toLowerCase();
 
 /**
- * The expression must be written exactly as queries write it for the index to serve them
- * (customerValueSql). Names are validated identifiers and ids are UUID-like, so they are
- * safe to inline; DDL takes no bound parameters.
+ * A query of a package's data without the data of the tenant's closed packages (§3.2.2
+ * "Status": closing a package hides its data everywhere until it is reopened). `column`
+ * holds the package key ('' for the default package, which is never closed). A tenant has
+ * few closed packages, so the subquery is a short list.
  */
-function createIndexSql(dialect: StorageDialect, name: string, unique: boolean, tenantId: string, packageId: string, field: string): string {
-  if (!/^[A-Za-z0-9-]+$/.test(tenantId) || !/^[A-Za-z0-9-]+$/.test(packageId)) throw new Error('unexpected id format');
-  return `create ${unique ? 'unique ' : ''}index if not exists ${name} on customers (${customerValueSql(dialect, field)}) where tenant_id = '${tenantId}' and package_key = '${packageId}'`;
-}
-
-/** The SQL expression for a customer field, standard (a column) or custom (inside the JSON). */
-export function customerValueSql(dialect: StorageDialect, field: string): string {
-  const column = STANDARD_COLUMNS[field];
-  if (column) return column;
-  if (!/^[a-z][a-z0-9_]{0,39}$/.test(field)) throw new Error(`not a field name: ${field}`);
-  return dialect === 'sqlite' ? `json_extract(custom, '$.${field}')` : `((custom::jsonb) ->> '${field}')`;
+export function withoutClosedPackages(query: Knex.QueryBuilder, db: Knex, tenantId: string, column: string): Knex.QueryBuilder {
+  return query.whereNotIn(column, db('customer_packages').where({ tenant_id: tenantId, status: 'closed' }).select('id'));
 }
 
 function keyTaken(key: string, cause: unknown): ConflictError {

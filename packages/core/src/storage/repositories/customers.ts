@@ -1,13 +1,15 @@
 import type { Knex } from 'knex';
 import type { CustomValue } from '../../crm/custom-values.js';
 import { groupBy } from '../../collections/group-by.js';
-import { ConflictError } from '../../errors/errors.js';
+import { ConflictError, NotFoundError } from '../../errors/errors.js';
 import type { StorageDialect } from '../config.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
 import { bulkStatements } from '../bulk-statements.js';
 import { escapeLike } from './agents.js';
-import { customerValueSql } from './customer-packages.js';
+import { withoutClosedPackages } from './customer-packages.js';
+import type { GlobalSearchField } from './custom-fields.js';
+import { customerValueSql, fieldOfUniqueIndex } from './package-indexes.js';
 import { SUBMISSION_COLUMNS, submissionOf, successfulCustomersQuery, type SubmissionFilter, type SuccessfulSubmission } from './successful-customers.js';
 
 export interface Customer {
@@ -68,7 +70,10 @@ export interface CustomerSearch {
   packageId?: string | null;
   /** Global search: name, phone, e-mail, area, address, notes and the custom fields marked for it. */
   q?: string;
-  globalSearchFields?: readonly string[];
+  /** The custom fields `q` searches, each in its own package's customers (`customFields.globalSearchFields`). */
+  globalSearchFields?: readonly GlobalSearchField[];
+  /** The customers of closed packages too, which every other read hides: only for an administrator's export. */
+  includeClosed?: boolean;
   taskId?: string;
   agentNumber?: string;
   funnelStage?: string;
@@ -90,10 +95,20 @@ export interface SuccessfulCustomer extends Customer {
   submission: SuccessfulSubmission;
 }
 
+/** A customer of another package holding a number (see `numbersTakenElsewhere`). */
+export interface NumberHolder {
+  number: string;
+  customerId: string;
+  /** null: the default package. */
+  packageId: string | null;
+}
+
 /**
  * Customers and their phone numbers (manual §3.3.3). The numbers have their own table
  * whose unique index is the package's "no repeated number" rule; a write that breaks it
- * is a ConflictError naming the number and the customer who has it.
+ * is a ConflictError naming the number and the customer who has it. The customers of a
+ * closed package are hidden from every read and change here — not found, as if they were
+ * not there — until the package is reopened (§3.2.2); their rows stay as they are.
  */
 export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   protected readonly table = 'customers';
@@ -130,7 +145,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const row: CustomerRow = { ...rest, id: this.ctx.newId(), tenantId, packageKey: packageId ?? '', createdAt: now, updatedAt: now };
     const scope = await this.numberScope(tenantId, row.packageKey);
     await this.transaction(async (trx) => {
-      await this.run(() => trx(this.table).insert(this.codec.toRow(row)), { conflict: (cause) => this.uniqueKeyConflict(cause) });
+      await this.run(() => trx(this.table).insert(this.codec.toRow(row)), { conflict: uniqueValueConflict });
       await this.writePhones(trx, scope, row.id, phones);
     });
     return { ...rest, packageId, phones, id: row.id, tenantId, createdAt: now, updatedAt: now };
@@ -180,7 +195,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const scope = await this.numberScope(tenantId, packageId ?? '');
     await this.transaction(async (trx) => {
       const updated = await this.run(() => this.scoped(tenantId, trx).where('id', id).update(this.codec.toRow({ ...rest, packageKey: packageId ?? '', updatedAt: now })), {
-        conflict: (cause) => this.uniqueKeyConflict(cause),
+        conflict: uniqueValueConflict,
       });
       if (updated === 0) await this.getById(tenantId, id);
       await trx('customer_phones').where('customer_id', id).delete();
@@ -191,8 +206,8 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
 
   /** Sets or clears the "highlight" no-call flag (§3.3 3.3–3.4); returns the customer now. */
   async setNoCall(tenantId: string, id: string, noCall: boolean): Promise<Customer> {
-    const updated = await this.run(() => this.scoped(tenantId).where('id', id).update({ no_call: noCall, updated_at: this.ctx.clock.now() }));
-    if (updated === 0) await this.getById(tenantId, id);
+    const updated = await this.run(() => this.visible(tenantId).where('id', id).update({ no_call: noCall, updated_at: this.ctx.clock.now() }));
+    if (updated === 0) throw new NotFoundError(this.entityName, id);
     return this.get(tenantId, id);
   }
 
@@ -225,13 +240,17 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     }
   }
 
+  /** A customer; one of a closed package is not found. */
   async get(tenantId: string, id: string): Promise<Customer> {
-    const [customer] = await this.withPhones([await this.getById(tenantId, id)]);
+    const row = (await this.run(() => this.visible(tenantId).where('id', id).first())) as Row | undefined;
+    if (!row) throw new NotFoundError(this.entityName, id);
+    const [customer] = await this.withPhones([this.codec.fromRow(row)]);
     return customer!;
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.deleteOne(tenantId, id);
+    const deleted = await this.run(() => this.visible(tenantId).where('id', id).delete());
+    if (deleted === 0) throw new NotFoundError(this.entityName, id);
   }
 
   /** The customers who have this number, in any package (or one package). */
@@ -240,7 +259,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     const rows = (await this.run(() => {
       const query = this.ctx.db('customer_phones as p').join('customers as c', 'c.id', 'p.customer_id').where('p.tenant_id', tenantId).where('p.number', number).select('c.*');
       if (packageId !== undefined) query.where('p.package_key', packageId ?? '');
-      return query;
+      return withoutClosedPackages(query, this.ctx.db, tenantId, 'p.package_key');
     })) as Row[];
     return this.withPhones(rows.map((row) => this.codec.fromRow(row)));
   }
@@ -249,23 +268,48 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   async findByPhones(tenantId: string, numbers: readonly string[]): Promise<Array<{ number: string; customerId: string; packageId: string | null; dataSourceId: string | null }>> {
     if (numbers.length === 0) return [];
     const rows = (await this.run(() =>
-      this.ctx
-        .db('customer_phones as p')
-        .join('customers as c', 'c.id', 'p.customer_id')
-        .where('p.tenant_id', tenantId)
-        .whereIn('p.number', [...numbers])
-        .select('p.number', 'c.id', 'c.package_key', 'c.data_source_id'),
+      withoutClosedPackages(
+        this.ctx.db('customer_phones as p').join('customers as c', 'c.id', 'p.customer_id').where('p.tenant_id', tenantId).whereIn('p.number', [...numbers]),
+        this.ctx.db,
+        tenantId,
+        'p.package_key',
+      ).select('p.number', 'c.id', 'c.package_key', 'c.data_source_id'),
     )) as Array<{ number: string; id: string; package_key: string; data_source_id: string | null }>;
     return rows.map((r) => ({ number: r.number, customerId: r.id, packageId: r.package_key === '' ? null : r.package_key, dataSourceId: r.data_source_id }));
   }
 
-  /** Which of these numbers some customer of another package already has (a "globally unique" package refuses them). */
-  async phonesElsewhere(tenantId: string, packageId: string | null, numbers: readonly string[]): Promise<Array<{ number: string; customerId: string }>> {
+  /**
+   * Which of these numbers a customer of another package holds where the tenant's rule of
+   * globally unique numbers forbids sharing them: any other package's customer when the
+   * writing package's numbers are globally unique (`global`), else the customers of other
+   * packages whose numbers are. Closed packages count: reopened, they must still hold.
+   */
+  async numbersTakenElsewhere(tenantId: string, packageId: string | null, global: boolean, numbers: readonly string[]): Promise<NumberHolder[]> {
     if (numbers.length === 0) return [];
-    const rows = (await this.run(() =>
-      this.ctx.db('customer_phones').where('tenant_id', tenantId).whereNot('package_key', packageId ?? '').whereIn('number', [...numbers]).select('number', 'customer_id'),
-    )) as Array<{ number: string; customer_id: string }>;
-    return rows.map((r) => ({ number: r.number, customerId: r.customer_id }));
+    const rows = (await this.run(() => {
+      const query = this.ctx.db('customer_phones as p').where('p.tenant_id', tenantId).whereNot('p.package_key', packageId ?? '').whereIn('p.number', [...numbers]);
+      if (!global) query.whereIn('p.package_key', this.ctx.db('customer_packages').where({ tenant_id: tenantId, phone_uniqueness: 'global' }).select('id'));
+      return query.select('p.number', 'p.customer_id', 'p.package_key');
+    })) as Array<{ number: string; customer_id: string; package_key: string }>;
+    return rows.map((r) => ({ number: r.number, customerId: r.customer_id, packageId: r.package_key === '' ? null : r.package_key }));
+  }
+
+  /**
+   * The first of these values of unique fields that another customer of the package holds
+   * (`exceptId`: the customer being changed). Written like the package's partial unique
+   * indexes (tenant and package as literals), so where one exists the lookup is its probe.
+   */
+  async uniqueValueTaken(tenantId: string, packageId: string | null, values: ReadonlyArray<{ field: string; value: string | number }>, exceptId?: string): Promise<{ field: string; value: string | number; customerId: string } | undefined> {
+    for (const { field, value } of values) {
+      const expression = customerValueSql(this.ctx.dialect, field);
+      const row = (await this.run(() => {
+        const query = this.ctx.db('customers').whereRaw(`tenant_id = '${literalId(tenantId)}' and package_key = '${literalId(packageId ?? '')}' and ${expression} = ?`, [value]).first('id');
+        if (exceptId !== undefined) query.whereNot('id', exceptId);
+        return query;
+      })) as { id: string } | undefined;
+      if (row) return { field, value, customerId: row.id };
+    }
+    return undefined;
   }
 
   async search(tenantId: string, search: CustomerSearch, dialect = this.ctx.dialect): Promise<{ items: Customer[]; total: number }> {
@@ -303,7 +347,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   }
 
   private filtered(tenantId: string, search: CustomerSearch, dialect: StorageDialect): Knex.QueryBuilder {
-    const query = this.scoped(tenantId);
+    const query = search.includeClosed ? this.scoped(tenantId) : this.visible(tenantId);
     if (search.packageId !== undefined) query.where('package_key', search.packageId ?? '');
     if (search.ids) query.whereIn('id', [...search.ids]);
     if (search.taskId) query.where('task_id', search.taskId);
@@ -319,7 +363,11 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
       const digits = q.replace(/[^0-9]/g, '');
       query.where((w) => {
         for (const column of ['name', 'email', 'area', 'address', 'notes']) w.orWhereRaw(`lower(${column}) like ? escape '\\'`, [like]);
-        for (const field of search.globalSearchFields ?? []) w.orWhereRaw(`lower(${customerValueSql(dialect, field)}) like ? escape '\\'`, [like]);
+        // Each field in the packages that mark it: a field of the same name elsewhere is not searched.
+        for (const [name, fields] of groupBy(search.globalSearchFields ?? [], (f) => f.name)) {
+          const packages = fields.map((f) => f.packageId ?? '');
+          w.orWhere((one) => one.whereIn('package_key', packages).whereRaw(`lower(${customerValueSql(dialect, name)}) like ? escape '\\'`, [like]));
+        }
         if (digits.length >= 3) w.orWhereIn('id', this.ctx.db('customer_phones').where('tenant_id', tenantId).where('number', 'like', `%${digits}%`).select('customer_id'));
       });
     }
@@ -332,7 +380,7 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     let changed = 0;
     for (let i = 0; i < ids.length; i += 500) {
       changed += (await this.run(() =>
-        this.scoped(tenantId)
+        this.visible(tenantId)
           .whereIn('id', ids.slice(i, i + 500))
           .update({ task_id: to.taskId, agent_number: to.agentNumber, allocated_at: to.taskId === null && to.agentNumber === null ? null : now, updated_at: now }),
       )) as number;
@@ -342,8 +390,8 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
 
   /** After a submission (§3.3.5): the customer shows its latest call result and funnel stage. */
   async recordSubmission(tenantId: string, id: string, latest: { callResultId: string | null; funnelStageId: string | null }): Promise<void> {
-    const updated = await this.run(() => this.scoped(tenantId).where('id', id).update({ last_call_result: latest.callResultId, funnel_stage: latest.funnelStageId, updated_at: this.ctx.clock.now() }));
-    if (updated === 0) await this.getById(tenantId, id);
+    const updated = await this.run(() => this.visible(tenantId).where('id', id).update({ last_call_result: latest.callResultId, funnel_stage: latest.funnelStageId, updated_at: this.ctx.clock.now() }));
+    if (updated === 0) throw new NotFoundError(this.entityName, id);
   }
 
   /** One more call with each customer named, as often as named ("total number of calls"). */
@@ -443,8 +491,9 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     });
   }
 
-  private uniqueKeyConflict(cause: unknown): ConflictError {
-    return new ConflictError('Another customer of this package has the same value of a unique field', { cause, details: { field: 'custom' } });
+  /** The tenant's customers, without those of closed packages. */
+  private visible(tenantId: string, db: Knex = this.ctx.db): Knex.QueryBuilder {
+    return withoutClosedPackages(this.scoped(tenantId, db), this.ctx.db, tenantId, 'package_key');
   }
 
   private async withPhones(rows: CustomerRow[]): Promise<Customer[]> {
@@ -460,4 +509,19 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
   private transaction<T>(fn: (trx: Knex) => Promise<T>): Promise<T> {
     return this.ctx.db.transaction(fn);
   }
+}
+
+/** A package's unique index refused a write (a writer raced the checks before it): the error names the field when the index does. */
+export function uniqueValueConflict(cause: unknown): ConflictError {
+  const field = fieldOfUniqueIndex(cause);
+  return new ConflictError(`Another customer of this package has the same value of ${field === undefined ? 'a unique field' : `the unique field ${field}`}`, {
+    cause,
+    details: { field: field === undefined ? 'custom' : field },
+  });
+}
+
+/** Ids written into SQL as literals are letters, digits and `-` (UUIDs; '' for the default package). */
+function literalId(id: string): string {
+  if (!/^[A-Za-z0-9-]*$/.test(id)) throw new Error('unexpected id format');
+  return id;
 }

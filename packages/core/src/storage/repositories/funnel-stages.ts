@@ -1,8 +1,9 @@
 import { funnelStageSchema } from '../../crm/contact-model.js';
-import { ConflictError } from '../../errors/errors.js';
+import { ConflictError, NotFoundError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { withoutClosedPackages } from './customer-packages.js';
 
 export interface FunnelStage {
   id: string;
@@ -17,7 +18,7 @@ export interface FunnelStage {
 
 type StageRow = Omit<FunnelStage, 'packageId'> & { packageKey: string };
 
-/** Sales funnel stages (manual §3.15.2), per package. */
+/** Sales funnel stages (manual §3.15.2), per package; a closed package's are not found (§3.2.2) until it is reopened. */
 export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
   protected readonly table = 'funnel_stages';
   protected readonly entityName = 'Sales funnel stage';
@@ -29,18 +30,20 @@ export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
   }
 
   async update(tenantId: string, id: string, patch: Record<string, unknown>): Promise<FunnelStage> {
-    const current = toStage(await this.getById(tenantId, id));
+    const current = await this.get(tenantId, id);
     const { packageId, ...values } = parseOrThrow(funnelStageSchema, { ...current, ...patch, packageId: current.packageId }, 'sales funnel stage');
     return toStage(await this.updateOne(tenantId, id, { ...values, packageKey: packageId ?? '' }, { conflict: (cause) => nameTaken(values.name, cause) }));
   }
 
   async get(tenantId: string, id: string): Promise<FunnelStage> {
-    return toStage(await this.getById(tenantId, id));
+    const stage = await this.find(tenantId, id);
+    if (!stage) throw new NotFoundError(this.entityName, id);
+    return stage;
   }
 
   async find(tenantId: string, id: string): Promise<FunnelStage | undefined> {
-    const row = await this.findById(tenantId, id);
-    return row && toStage(row);
+    const row = (await this.run(() => this.visible(tenantId).where('id', id).first())) as Row | undefined;
+    return row && toStage(this.codec.fromRow(row));
   }
 
   /**
@@ -49,7 +52,7 @@ export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
    */
   async list(tenantId: string, packageId: string | null | undefined, options: { agentView?: boolean; status?: FunnelStage['status'] } = {}): Promise<FunnelStage[]> {
     const rows = (await this.run(() => {
-      const query = this.scoped(tenantId).orderBy([{ column: 'package_key' }, { column: 'score', order: 'desc' }, { column: 'name' }]);
+      const query = this.visible(tenantId).orderBy([{ column: 'package_key' }, { column: 'score', order: 'desc' }, { column: 'name' }]);
       if (packageId !== undefined) query.where('package_key', packageId ?? '');
       if (options.agentView) query.where('status', 'enabled');
       if (options.status) query.where('status', options.status);
@@ -83,6 +86,10 @@ export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
       });
     }
     await this.deleteOne(tenantId, id);
+  }
+
+  private visible(tenantId: string) {
+    return withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key');
   }
 }
 

@@ -1,6 +1,7 @@
 import { ConflictError, IllegalStateError } from '../../errors/errors.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
+import { withoutClosedPackages } from './customer-packages.js';
 
 export interface PopupWarning {
   id: string;
@@ -87,7 +88,8 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
     options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; customersOf?: string; limit?: number; offset?: number } = {},
   ): Promise<ListedPopupWarning[]> {
     const rows = (await this.run(() => {
-      const query = this.scoped(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+      // A closed package's warnings are hidden with the rest of its data (§3.2.2).
+      const query = withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
       if (options.status) query.where('status', options.status);
       if (options.createdBy) query.where('created_by', options.createdBy);
@@ -120,7 +122,7 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
 
   /** The warnings in force for a number in a package: what the agent's screen pops up. One indexed read. */
   async forNumber(tenantId: string, packageId: string | null, number: string): Promise<PopupWarning[]> {
-    const rows = (await this.run(() => this.scoped(tenantId).where({ package_key: packageId ?? '', number, status: 'enabled' }).orderBy('created_at'))) as Row[];
+    const rows = (await this.run(() => withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key').where({ package_key: packageId ?? '', number, status: 'enabled' }).orderBy('created_at'))) as Row[];
     return rows.map((row) => toWarning(this.codec.fromRow(row)));
   }
 }

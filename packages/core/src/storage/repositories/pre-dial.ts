@@ -1,5 +1,6 @@
 import { withStorageErrors } from '../db-errors.js';
 import type { RepositoryContext } from '../repository.js';
+import { withoutClosedPackages } from './customer-packages.js';
 
 /** One customer waiting in the pre-dial list: the dialer's input (manual §3.2 "Import pre-dial"). */
 export interface PreDialEntry {
@@ -45,10 +46,10 @@ const fromRow = (row: PreDialRow): PreDialEntry => ({
 export class PreDialRepository {
   constructor(private readonly ctx: RepositoryContext) {}
 
-  /** Oldest first, one package (null: the default one) or all, one import or all. */
+  /** Oldest first, one package (null: the default one) or all, one import or all; none of a closed package (§3.2.2: nothing of it is dialled). */
   async list(tenantId: string, options: { packageId?: string | null; importJobId?: string; taskId?: string; limit?: number; offset?: number } = {}): Promise<PreDialEntry[]> {
     const rows = (await withStorageErrors(() => {
-      const query = this.ctx.db('pre_dial_entries').where('tenant_id', tenantId);
+      const query = withoutClosedPackages(this.ctx.db('pre_dial_entries').where('tenant_id', tenantId), this.ctx.db, tenantId, 'package_key');
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
       if (options.importJobId !== undefined) query.where('import_job_id', options.importJobId);
       if (options.taskId !== undefined) query.where('task_id', options.taskId);
@@ -59,7 +60,7 @@ export class PreDialRepository {
 
   async count(tenantId: string, options: { packageId?: string | null; importJobId?: string } = {}): Promise<number> {
     const row = (await withStorageErrors(() => {
-      const query = this.ctx.db('pre_dial_entries').where('tenant_id', tenantId);
+      const query = withoutClosedPackages(this.ctx.db('pre_dial_entries').where('tenant_id', tenantId), this.ctx.db, tenantId, 'package_key');
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
       if (options.importJobId !== undefined) query.where('import_job_id', options.importJobId);
       return query.count({ n: '*' }).first();

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { storageTargets, useStorage } from '../test-support.js';
 import { ListMigrationSource, MIGRATIONS_TABLE, migrations } from './index.js';
 
-const NAME = '0017_customer_attachments';
+const NAME = '0016_customer_attachments';
 
-describe('migration 0017_customer_attachments in the list', () => {
+describe('migration 0016_customer_attachments in the list', () => {
   it('is listed once, after 0015, and the list stays in order', () => {
     const names = migrations.map((m) => m.name);
     expect(names.filter((n) => n === NAME)).toHaveLength(1);
@@ -12,7 +12,7 @@ describe('migration 0017_customer_attachments in the list', () => {
   });
 });
 
-describe.each(storageTargets())('migration 0017_customer_attachments on $name', (target) => {
+describe.each(storageTargets())('migration 0016_customer_attachments on $name', (target) => {
   const db = useStorage(target, { tenants: ['a'] });
   const columns = async (table: string) => Object.keys(await db.storage.knex(table).columnInfo()).sort();
 

@@ -10,7 +10,7 @@ import type { Migration } from './migration.js';
  * comes before the customer form that uses it is saved.
  */
 export const customerAttachments: Migration = {
-  name: '0017_customer_attachments',
+  name: '0016_customer_attachments',
   async up(knex: Knex) {
     await knex.schema.createTable('customer_attachments', (t) => {
       t.string('id', 64).primary();

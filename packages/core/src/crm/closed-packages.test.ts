@@ -17,7 +17,8 @@ describe.each(storageTargets())('a closed customer package on $name', (target) =
     const ann = await service.create(tenant, { packageId: pkg.id, name: 'Ann', phones: ['+33611111111'], agentNumber: '1001', custom: { company: 'Acme' } });
     const record = await new ContactService(db.storage).submit(tenant, '1001', { customerId: ann.id, funnelStageId: won.id, notes: 'signed' });
     const bob = await service.create(tenant, { name: 'Bob', phones: ['+33611111111'] });
-    await db.storage.popupWarnings.add(tenant, { packageId: pkg.id, numbers: ['+33611111111'], content: 'Asks for the manager', status: 'enabled', source: 'tenant', by: 'boss' });
+    const [warning] = await db.storage.popupWarnings.add(tenant, { packageId: pkg.id, numbers: ['+33611111111'], content: 'Asks for the manager', status: 'enabled', source: 'tenant', by: 'boss' });
+    const [submitted] = await db.storage.popupWarnings.add(tenant, { packageId: pkg.id, numbers: ['+33622222222'], content: 'Hangs up', status: 'enabled', source: 'agent', by: '1001' });
     await db.storage.knex('pre_dial_entries').insert({ id: 'pd-1', tenant_id: tenant, package_key: pkg.id, customer_id: ann.id, number: '+33611111111', task_id: null, import_job_id: null, created_at: 1 });
 
     const seen = async () => ({
@@ -31,7 +32,7 @@ describe.each(storageTargets())('a closed customer package on $name', (target) =
       records: (await db.storage.contactRecords.query(tenant, {})).items.map((r) => r.notes),
       successful: (await db.storage.customers.successful(tenant, {})).items.map((c) => c.name),
       exported: await (await customerExportSource(db.storage, tenant, { search: {}, until: db.clock.now() })).count(),
-      warnings: (await db.storage.popupWarnings.list(tenant, {})).length + (await db.storage.popupWarnings.forNumber(tenant, pkg.id, '+33611111111')).length,
+      warnings: (await db.storage.popupWarnings.list(tenant, { status: 'enabled' })).length + (await db.storage.popupWarnings.forNumber(tenant, pkg.id, '+33611111111')).length,
       preDial: (await db.storage.preDial.list(tenant)).length + (await db.storage.preDial.count(tenant)),
     });
     const open = { customers: ['Ann', 'Bob'], inPackage: 1, searched: ['Ann'], byNumber: expect.arrayContaining(['Ann', 'Bob']), fields: ['company'], stages: ['Won'], stage: 'Won', records: ['signed'], successful: ['Ann'], exported: 2, warnings: 2, preDial: 2 };
@@ -49,6 +50,10 @@ describe.each(storageTargets())('a closed customer package on $name', (target) =
       () => db.storage.funnelStages.get(tenant, won.id),
       () => db.storage.contactRecords.get(tenant, record.id),
       () => new ContactService(db.storage).submit(tenant, '1001', { customerId: ann.id, notes: 'again' }),
+      () => db.storage.popupWarnings.get(tenant, warning!.id),
+      () => db.storage.popupWarnings.update(tenant, warning!.id, { content: 'changed' }),
+      () => db.storage.popupWarnings.review(tenant, submitted!.id, true, 'boss'),
+      () => db.storage.popupWarnings.delete(tenant, warning!.id),
     ]) {
       await expect(attempt()).rejects.toBeInstanceOf(NotFoundError);
     }
@@ -61,5 +66,8 @@ describe.each(storageTargets())('a closed customer package on $name', (target) =
     await db.storage.customerPackages.update(tenant, pkg.id, { status: 'open' });
     expect(await seen()).toEqual(open);
     expect(await db.storage.customers.get(tenant, ann.id)).toEqual({ ...ann, funnelStage: won.id, updatedAt: expect.any(Number) });
+    // Unchanged by the refused attempts, and still waiting for review.
+    expect(await db.storage.popupWarnings.get(tenant, warning!.id)).toEqual(warning);
+    expect(await db.storage.popupWarnings.get(tenant, submitted!.id)).toMatchObject({ status: 'pending' });
   });
 });

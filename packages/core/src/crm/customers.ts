@@ -12,20 +12,33 @@ import type { CustomFieldConfig } from './model.js';
 
 /** The standard fields of a customer as the API and imports give them (§3.3.3). */
 export const customerInputSchema = z.object({
-  packageId: z.string().min(1).nullable().default(null),
-  name: z.string().trim().max(200).default(''),
-  phones: z.array(z.string().trim().min(1).max(40)).max(10).default([]),
-  email: z.email().max(254).nullable().default(null),
-  gender: z.enum(['male', 'female', 'other']).nullable().default(null),
-  age: z.number().int().min(0).max(150).nullable().default(null),
-  address: z.string().trim().max(500).nullable().default(null),
-  area: z.string().trim().max(200).nullable().default(null),
-  notes: z.string().max(10_000).nullable().default(null),
-  custom: z.record(z.string(), z.unknown()).default({}),
-  tags: z.array(z.string().min(1).max(64)).max(100).default([]),
-  dataSourceId: z.string().min(1).nullable().default(null),
-  taskId: z.string().min(1).nullable().default(null),
-  agentNumber: z.string().regex(/^[0-9]{2,16}$/).nullable().default(null),
+  // The descriptions are the API's: the OpenAPI document's create and change of a customer say what each field does.
+  packageId: z.string().min(1).nullable().default(null).describe("The customer package; null: the tenant's default package. Its rules (open, phone uniqueness, unique fields) apply"),
+  name: z.string().trim().max(200).default('').describe("The customer's name"),
+  phones: z
+    .array(z.string().trim().min(1).max(40))
+    .max(10)
+    .default([])
+    .describe("Up to 10 numbers, the first the main one; normalised to E.164 with the tenant's country and checked against the package's uniqueness rule"),
+  email: z.email().max(254).nullable().default(null).describe('E-mail address; null: none'),
+  gender: z.enum(['male', 'female', 'other']).nullable().default(null).describe('null: not known'),
+  age: z.number().int().min(0).max(150).nullable().default(null).describe('Age in years; null: not known'),
+  address: z.string().trim().max(500).nullable().default(null).describe('Postal address; null: none'),
+  area: z.string().trim().max(200).nullable().default(null).describe('Region or city; null: none'),
+  notes: z.string().max(10_000).nullable().default(null).describe('Free text; null: none'),
+  custom: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("Custom values keyed by the package's custom field names (another name is refused), each checked by its field's type and the writer's role's permission; a change merges them by field, and an empty value (null, '' or []) clears one"),
+  tags: z.array(z.string().min(1).max(64)).max(100).default([]).describe('Ids of customer tags (GET /customer-tags); each must exist'),
+  dataSourceId: z.string().min(1).nullable().default(null).describe('Id of a data source (GET /data-sources); null: none'),
+  taskId: z.string().min(1).nullable().default(null).describe('The task the customer is allocated to; null: none'),
+  agentNumber: z
+    .string()
+    .regex(/^[0-9]{2,16}$/)
+    .nullable()
+    .default(null)
+    .describe('The agent the customer is allocated to (who sees and calls it); null: the pool'),
 });
 export type CustomerInput = z.input<typeof customerInputSchema>;
 

@@ -43,34 +43,33 @@ const associationOptionSchema: z.ZodType<AssociationOption> = z.lazy(() =>
 
 export const customFieldSchema = z
   .object({
-    /** The package the field belongs to; null: the tenant's default package. */
-    packageId: z.string().min(1).nullable().default(null),
-    name: fieldNameSchema,
-    displayName: z.string().trim().min(1).max(100),
-    type: z.enum(customFieldTypes),
-    required: z.boolean().default(false),
-    /** Required when a contact is submitted as a success (its funnel stage scores above 0). */
-    requiredOnSuccess: z.boolean().default(false),
-    /** No two customers of the package share a value: a real unique index of a stored package; checked on every write in the default package. */
-    unique: z.boolean().default(false),
-    /** Searched by the customers page's global search. */
-    globalSearch: z.boolean().default(false),
-    /** B: highlighted in the agent's pop-up screen. */
-    tag: z.enum(['A', 'B']).default('A'),
-    displayOrder: z.number().int().min(0).max(10_000).default(0),
-    /** Per role: what users of it may do with the field; roles not named may edit. */
-    permissions: z.record(z.string().min(1), z.enum(['edit', 'view', 'hidden'])).default({}),
-    /** `options`: the choices, whether several may be chosen, whether free text may be entered, the default. */
-    options: z.array(z.string().trim().min(1).max(200)).max(1000).default([]),
-    multiple: z.boolean().default(false),
-    enterable: z.boolean().default(false),
-    defaultOptions: z.array(z.string()).max(1000).default([]),
-    /** `association`: the cascade of options. */
-    association: z.array(associationOptionSchema).max(1000).default([]),
-    /** `link`: how the link opens. */
-    linkOpenMode: z.enum(['new-tab', 'same-tab', 'popup']).default('new-tab'),
-    /** `address`: the address filled in by default. */
-    defaultAddress: z.string().max(500).default(''),
+    // The descriptions are the API's: the OpenAPI document's create, change and read of a field say what each part does.
+    packageId: z.string().min(1).nullable().default(null).describe("The customer package the field belongs to; null: the tenant's default package. Fixed once created"),
+    name: fieldNameSchema.describe('The key of the values in storage, imports, exports and filters. Fixed once created: stored values are keyed by it'),
+    displayName: z.string().trim().min(1).max(100).describe('The label shown on forms and lists, and matched by an import header'),
+    type: z
+      .enum(customFieldTypes)
+      .describe('What a value may be: input (a line of text), phone, textarea, email, date, link, attachment (ids of uploaded customer attachments), address, options (one or several of `options`), association (a path through the `association` cascade), number'),
+    required: z.boolean().default(false).describe('A new customer must have a value (a default counts); a change may not clear it'),
+    requiredOnSuccess: z.boolean().default(false).describe('Required when a contact is submitted as a success (its funnel stage scores above 0)'),
+    unique: z
+      .boolean()
+      .default(false)
+      .describe('No two customers of the package share a value: a real unique index of a stored package, checked on every write in the default package. Not for attachment, textarea or several-valued fields; refused (409) while customers repeat a value'),
+    globalSearch: z.boolean().default(false).describe("Searched by the customers page's global search (`q`)"),
+    tag: z.enum(['A', 'B']).default('A').describe("B: highlighted in the agent's pop-up screen"),
+    displayOrder: z.number().int().min(0).max(10_000).default(0).describe('Position on forms and lists, lowest first (then by name)'),
+    permissions: z
+      .record(z.string().min(1), z.enum(['edit', 'view', 'hidden']))
+      .default({})
+      .describe('Per role (agent, supervisor, …): what its users may do with the field; roles not named may edit'),
+    options: z.array(z.string().trim().min(1).max(200)).max(1000).default([]).describe('`options`: the choices'),
+    multiple: z.boolean().default(false).describe('`options`: several may be chosen (the value is a list)'),
+    enterable: z.boolean().default(false).describe('`options`: free text beyond the choices may be entered'),
+    defaultOptions: z.array(z.string()).max(1000).default([]).describe('`options`: what a new customer gets when it leaves the field empty (one unless `multiple`), even if the writer may only view the field'),
+    association: z.array(associationOptionSchema).max(1000).default([]).describe('`association`: the cascade of options (province → city …)'),
+    linkOpenMode: z.enum(['new-tab', 'same-tab', 'popup']).default('new-tab').describe('`link`: how the link opens'),
+    defaultAddress: z.string().max(500).default('').describe('`address`: what a new customer gets when it leaves the field empty'),
   })
   .superRefine((field, ctx) => {
     if (field.type === 'options' && field.options.length === 0 && !field.enterable) {

@@ -7,7 +7,12 @@ export type WithoutDefaults<T extends z.ZodRawShape> = { [K in keyof T]: T[K] ex
  * out (zod's `.partial()` would otherwise fill every default in, resetting stored values).
  */
 export function withoutDefaults<T extends z.ZodRawShape>(shape: T): WithoutDefaults<T> {
-  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault || field instanceof z.ZodPrefault ? field.unwrap() : field])) as WithoutDefaults<T>;
+  return Object.fromEntries(Object.entries(shape).map(([key, field]) => [key, field instanceof z.ZodDefault || field instanceof z.ZodPrefault ? described(field.unwrap() as z.ZodType, field.description) : field])) as WithoutDefaults<T>;
+}
+
+/** A description written after `.default()` sits on the default wrapper: kept, so a patch's OpenAPI fields say what they do. */
+function described(field: z.ZodType, description: string | undefined): z.ZodType {
+  return description === undefined || field.description === description ? field : field.describe(description);
 }
 
 /** A patch schema of an object schema: every field optional, none defaulted. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerInputSchema, customFieldSchema, customFieldTypes } from '@switchboard/core';
 import { startTestServer, tenantWithUser } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -48,15 +49,16 @@ describe('customers over HTTP', () => {
     expect((await s.call('GET', '/api/v1/customer-packages', { token })).body.items).toEqual([]);
     expect((await s.call('POST', '/api/v1/customers', { token, body: { packageId, custom: { company: 'C' } } })).status).toBe(409);
   });
-  it('a closed package: its customers, fields, stages, contact records and successful customers are hidden from everyone until it is reopened; an administrator may still export it on request', async () => {
+  it('a closed package: its customers, fields, stages, contact records and successful customers are hidden from everyone, by list and by id, until it is reopened; an administrator may still export it on request', async () => {
     await tenantWithUser(s, 'acme', { username: 'sup', password: 'supervisor-password-1', role: 'supervisor' });
     const supervisorToken = await s.login('sup', 'supervisor-password-1', 'acme');
     const packageId = (await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Archive', key: 'ARCHIVE' } })).body.id as string;
-    await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'company', displayName: 'Company', type: 'input', globalSearch: true } });
+    const company = (await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'company', displayName: 'Company', type: 'input', globalSearch: true } })).body.id as string;
     const legacy = (await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'legacy', displayName: 'Legacy', type: 'input' } })).body.id as string;
     const won = (await s.call('POST', '/api/v1/funnel-stages', { token, body: { packageId, name: 'Won', score: 10 } })).body.id as string;
     const ann = (await s.call('POST', '/api/v1/customers', { token, body: { packageId, name: 'Archived Ann', phones: ['0677777777'], agentNumber: '1001', custom: { company: 'Archived Inc', legacy: 'old' } } })).body;
-    expect((await s.call('POST', '/api/v1/contact-records', { token, body: { customerId: ann.id, funnelStageId: won } })).status).toBe(201);
+    const record = await s.call('POST', '/api/v1/contact-records', { token, body: { customerId: ann.id, funnelStageId: won } });
+    expect(record.status).toBe(201);
     // A deleted field's value stays stored, but is no field of the customer any more.
     expect((await s.call('DELETE', `/api/v1/custom-fields/${legacy}`, { token })).status).toBe(204);
     expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body.custom).toEqual({ company: 'Archived Inc' });
@@ -75,20 +77,34 @@ describe('customers over HTTP', () => {
       stages: (await s.call('GET', `/api/v1/funnel-stages?packageId=${packageId}`, { token })).body.items.length,
       stage: (await s.call('GET', `/api/v1/funnel-stages/${won}`, { token })).status,
       records: (await s.call('GET', `/api/v1/contact-records?customerId=${ann.id}`, { token })).body.items.length,
+      record: (await s.call('GET', `/api/v1/contact-records/${record.body.id}`, { token })).status,
       successful: (await s.call('GET', `/api/v1/successful-customers?packageId=${packageId}`, { token })).body.total,
       exported: await exported(''),
     });
-    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, successful: 1, exported: '1' });
+    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, record: 200, successful: 1, exported: '1' });
 
     expect((await s.call('PATCH', `/api/v1/customer-packages/${packageId}`, { token, body: { status: 'closed' } })).status).toBe(200);
-    expect(await visible()).toEqual({ get: 404, agentGet: 404, patch: 404, list: 0, search: 0, fields: 0, stages: 0, stage: 404, records: 0, successful: 0, exported: '0' });
+    expect(await visible()).toEqual({ get: 404, agentGet: 404, patch: 404, list: 0, search: 0, fields: 0, stages: 0, stage: 404, records: 0, record: 404, successful: 0, exported: '0' });
+    // Every change by id is refused like a read: the package's data is not there (and stays as it was, below).
+    for (const [method, path, body] of [
+      ['PATCH', `/api/v1/custom-fields/${company}`, { displayName: 'Firm' }],
+      ['DELETE', `/api/v1/custom-fields/${company}`, undefined],
+      ['PATCH', `/api/v1/funnel-stages/${won}`, { score: 5 }],
+      ['DELETE', `/api/v1/funnel-stages/${won}`, undefined],
+      ['PUT', `/api/v1/customers/${ann.id}/highlight`, undefined],
+      ['DELETE', `/api/v1/customers/${ann.id}`, undefined],
+    ] as const) {
+      expect({ method, path, ...(await s.call(method, path, { token, body })) }).toMatchObject({ method, path, status: 404, body: { code: 'NOT_FOUND' } });
+    }
     // Only an administrator, asking for it, exports a closed package.
     expect(await exported('&includeClosed=true', supervisorToken)).toBe(403);
     expect(await exported('&includeClosed=true')).toBe('1');
 
     expect((await s.call('PATCH', `/api/v1/customer-packages/${packageId}`, { token, body: { status: 'open' } })).status).toBe(200);
-    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, successful: 1, exported: '1' });
-    expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body).toMatchObject({ name: 'Archived Ann', phones: ['+33677777777'], custom: { company: 'Archived Inc' }, funnelStage: won });
+    expect(await visible()).toEqual({ get: 200, agentGet: 200, patch: 200, list: 1, search: 1, fields: 1, stages: 1, stage: 200, records: 1, record: 200, successful: 1, exported: '1' });
+    expect((await s.call('GET', `/api/v1/customers/${ann.id}`, { token })).body).toMatchObject({ name: 'Archived Ann', phones: ['+33677777777'], custom: { company: 'Archived Inc' }, funnelStage: won, noCall: false });
+    expect((await s.call('GET', `/api/v1/custom-fields?packageId=${packageId}`, { token })).body.items).toMatchObject([{ id: company, displayName: 'Company' }]);
+    expect((await s.call('GET', `/api/v1/funnel-stages/${won}`, { token })).body).toMatchObject({ score: 10 });
   });
 
   it('highlights a customer and removes the highlight; the screen refuses their numbers, independently of DNC entries (§3.3 3.3–3.4)', async () => {
@@ -136,5 +152,55 @@ describe('customers over HTTP', () => {
 
     const doc = (await s.call('GET', '/api/v1/openapi.json')).body;
     expect(Object.keys(doc.paths['/api/v1/customers/{id}/highlight']).sort()).toEqual(['delete', 'put']);
+  });
+
+  it("documents every field a change of a custom field or of a customer takes, from the core's schemas, and checks a change against them", async () => {
+    type Property = { type?: string; anyOf?: Array<{ type?: string }>; enum?: string[]; description?: string; additionalProperties?: unknown; propertyNames?: unknown };
+    type Body = { type: string; properties: Record<string, Property>; required?: string[]; additionalProperties?: unknown };
+    const doc = (await s.call('GET', '/api/v1/openapi.json')).body;
+    const patchBody = (path: string) => doc.paths[path].patch.requestBody.content['application/json'].schema as Body;
+    const nullable = (p: Property) => (p.anyOf ?? []).some((option) => option.type === 'null');
+
+    // A custom field: what a create takes but its name and package (stored values are keyed by them), all optional, none defaulted.
+    const field = patchBody('/api/v1/custom-fields/{id}');
+    expect(field).toMatchObject({ type: 'object' });
+    expect(field.required).toBeUndefined();
+    expect(Object.keys(field.properties).sort()).toEqual(Object.keys(customFieldSchema.shape).filter((k) => k !== 'name' && k !== 'packageId').sort());
+    for (const [name, property] of Object.entries(field.properties)) {
+      expect({ name, description: typeof property.description, defaulted: 'default' in property }).toEqual({ name, description: 'string', defaulted: false });
+    }
+    expect(field.properties['type']).toMatchObject({ type: 'string', enum: [...customFieldTypes] });
+    expect(field.properties['unique']).toMatchObject({ type: 'boolean' });
+    expect(field.properties['permissions']).toMatchObject({ type: 'object', additionalProperties: { enum: ['edit', 'view', 'hidden'] } });
+
+    // A customer: every standard field, its nullability, and the custom values as a record keyed by field name.
+    const customer = patchBody('/api/v1/customers/{id}');
+    expect(customer.required).toBeUndefined();
+    expect(Object.keys(customer.properties).sort()).toEqual(Object.keys(customerInputSchema.shape).sort());
+    for (const [name, property] of Object.entries(customer.properties)) {
+      expect({ name, description: typeof property.description, defaulted: 'default' in property }).toEqual({ name, description: 'string', defaulted: false });
+    }
+    expect(Object.fromEntries(Object.entries(customer.properties).map(([name, p]) => [name, nullable(p)]))).toMatchObject({ name: false, phones: false, email: true, gender: true, age: true, notes: true, custom: false, tags: false, agentNumber: true });
+    expect(customer.properties['phones']).toMatchObject({ type: 'array', maxItems: 10 });
+    expect(customer.properties['custom']).toMatchObject({ type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} });
+
+    // The request is checked against what the document says, and a change leaves what it does not name as it was.
+    const packageId = (await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Documented', key: 'DOCUMENTED' } })).body.id as string;
+    const created = (await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId, name: 'region', displayName: 'Region', type: 'input', globalSearch: true, tag: 'B' } })).body;
+    expect(await s.call('PATCH', `/api/v1/custom-fields/${created.id}`, { token, body: { required: 'yes', linkOpenMode: 'window' } })).toMatchObject({ status: 400, body: { errors: [{ path: 'body.required' }, { path: 'body.linkOpenMode' }] } });
+    expect((await s.call('PATCH', `/api/v1/custom-fields/${created.id}`, { token, body: { displayName: 'Sales region', name: 'renamed' } })).body).toMatchObject({
+      name: 'region',
+      displayName: 'Sales region',
+      globalSearch: true,
+      tag: 'B',
+    });
+    const bob = (await s.call('POST', '/api/v1/customers', { token, body: { packageId, name: 'Bob', phones: ['0644444401'], email: 'bob@example.com', custom: { region: 'North' } } })).body;
+    expect(await s.call('PATCH', `/api/v1/customers/${bob.id}`, { token, body: { age: -1, phones: 'one' } })).toMatchObject({ status: 400, body: { errors: [{ path: 'body.phones' }, { path: 'body.age' }] } });
+    expect((await s.call('PATCH', `/api/v1/customers/${bob.id}`, { token, body: { email: null, custom: { region: 'South' } } })).body).toMatchObject({
+      name: 'Bob',
+      phones: ['+33644444401'],
+      email: null,
+      custom: { region: 'South' },
+    });
   });
 });

@@ -89,7 +89,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     path: '/customer-packages/{id}',
     summary: 'Change a customer package (closing it hides its data everywhere)',
     description:
-      "Closing hides the package's customers, custom fields, funnel stages, contact records and successful customers from every list, search and get (404) for everyone, until it is reopened; nothing is deleted. " +
+      "Closing hides the package's customers, custom fields, funnel stages, contact records, successful customers, pop-up warnings and pre-dial entries from every list, search, get and change by id (404) for everyone, until it is reopened; nothing is deleted. " +
       'Refused (409, naming a few) while customers repeat a value of a field made a unique key, or while customers of other packages hold numbers of this package when it is made globally unique.',
     tags: ['Customers'],
     access: 'authenticated',
@@ -155,14 +155,16 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     method: 'patch',
     path: '/custom-fields/{id}',
     summary: 'Change a custom field (its name and package stay: stored values are keyed by them); made unique: 409 while customers repeat a value',
+    description: 'The parts given replace the stored ones, the others stay; the field as changed is checked whole (an options field needs options, default options must be among them …). 404 for a field of a closed package.',
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
-    body: z.record(z.string(), z.unknown()),
+    // The core's own schema, so the document cannot drift from what is checked; name and package never change (stored values are keyed by them).
+    body: patchOf(customFieldSchema).omit({ name: true, packageId: true }),
     responses: { 200: { description: 'The field now', schema: fieldOut } },
-    handler: async ({ principal, req, params }) => {
+    handler: async ({ principal, req, params, body }) => {
       requireManager(principal);
-      return storage.customFields.update(await tenantOf(storage, principal, req), params.id, req.body as Record<string, unknown>);
+      return storage.customFields.update(await tenantOf(storage, principal, req), params.id, body);
     },
   });
 
@@ -252,15 +254,18 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     method: 'patch',
     path: '/customers/{id}',
     summary: 'Change a customer: fields given replace the stored ones; custom values merge by field',
+    description:
+      'The fields of a create, every one optional: those left out keep their value. The customer as changed is checked like a new one (numbers, the package rules, unique fields), ' +
+      'custom values only for the fields named. The highlight, call counters, last call result and funnel stage are not changed here. 404 for a customer of a closed package (and, for an agent, one not allocated to it).',
     tags: ['Customers'],
     access: 'authenticated',
     params: idParams,
-    body: z.record(z.string(), z.unknown()),
+    body: patchOf(customerInputSchema),
     responses: { 200: { description: 'The customer now', schema: customerOut } },
-    handler: async ({ principal, req, params }) => {
+    handler: async ({ principal, req, params, body }) => {
       const tenantId = await tenantOf(storage, principal, req);
       await reachable(tenantId, principal, params.id);
-      return view(tenantId, principal!.role, await customers.update(tenantId, params.id, req.body as Record<string, unknown>, { role: principal!.role }), false);
+      return view(tenantId, principal!.role, await customers.update(tenantId, params.id, body, { role: principal!.role }), false);
     },
   });
 

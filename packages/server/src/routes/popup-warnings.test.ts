@@ -108,6 +108,35 @@ describe('pop-up warnings over HTTP', () => {
     expect((await s.call('GET', `/api/v1/popup-warnings/${warning.id}`, { token: boss })).status).toBe(404);
   });
 
+  it("a closed package's warnings are not found by id — get, review, change, delete: 404 — until it is reopened", async () => {
+    const archive = (await s.call('POST', '/api/v1/customer-packages', { token: boss, body: { displayName: 'Archive', key: 'ARCHIVE' } })).body.id as string;
+    const warning = (await s.call('POST', '/api/v1/popup-warnings', { token: boss, body: { packageId: archive, numbers: '0677777777', content: 'Archived: VIP' } })).body.added[0].id as string;
+    const submitted = (await s.call('POST', '/api/v1/popup-warnings/submissions', { token: agent, body: { packageId: archive, numbers: '0688888888', content: 'Archived: rude' } })).body.added[0].id as string;
+    const reached = async () => ({
+      warning: (await s.call('GET', `/api/v1/popup-warnings/${warning}`, { token: boss })).status,
+      submission: (await s.call('GET', `/api/v1/popup-warnings/${submitted}`, { token: boss })).status,
+      agentsOwn: (await s.call('GET', `/api/v1/popup-warnings/${submitted}`, { token: agent })).status,
+    });
+    expect(await reached()).toEqual({ warning: 200, submission: 200, agentsOwn: 200 });
+
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${archive}`, { token: boss, body: { status: 'closed' } })).status).toBe(200);
+    expect(await reached()).toEqual({ warning: 404, submission: 404, agentsOwn: 404 });
+    for (const [method, path, body] of [
+      ['POST', `/api/v1/popup-warnings/${submitted}/review`, { approve: true }],
+      ['PATCH', `/api/v1/popup-warnings/${warning}`, { content: 'Changed while closed' }],
+      ['DELETE', `/api/v1/popup-warnings/${warning}`, undefined],
+    ] as const) {
+      expect(await s.call(method, path, { token: boss, body })).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
+    }
+
+    // Reopened: both are back as they were, and the submission can be reviewed now.
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${archive}`, { token: boss, body: { status: 'open' } })).status).toBe(200);
+    expect(await reached()).toEqual({ warning: 200, submission: 200, agentsOwn: 200 });
+    expect((await s.call('GET', `/api/v1/popup-warnings/${warning}`, { token: boss })).body).toMatchObject({ content: 'Archived: VIP', status: 'enabled' });
+    expect((await s.call('POST', `/api/v1/popup-warnings/${submitted}/review`, { token: boss, body: { approve: true } })).body).toMatchObject({ status: 'enabled', reviewedBy: 'boss' });
+    expect(await lookup(agent, '0688888888', archive)).toEqual(['Archived: rude']);
+  });
+
   it('describes every route in the OpenAPI document', async () => {
     const { paths } = (await s.call('GET', '/api/v1/openapi.json')).body;
     expect(Object.keys(paths).filter((p: string) => p.startsWith('/api/v1/popup-warnings')).sort()).toEqual([

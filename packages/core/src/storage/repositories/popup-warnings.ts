@@ -1,4 +1,5 @@
-import { ConflictError, IllegalStateError } from '../../errors/errors.js';
+import type { Knex } from 'knex';
+import { ConflictError, IllegalStateError, NotFoundError } from '../../errors/errors.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
 import { withoutClosedPackages } from './customer-packages.js';
@@ -27,7 +28,8 @@ type WarningRow = Omit<PopupWarning, 'packageId'> & { packageKey: string };
 
 /**
  * Pop-up warnings (manual §3.3.8): a text shown to the agent who opens, calls or is called
- * by a number. Tenant users' warnings are in force at once; agents' wait for review.
+ * by a number. Tenant users' warnings are in force at once; agents' wait for review. The
+ * warnings of a closed package are not found (§3.2.2) by any read or change until it is reopened.
  */
 export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
   protected readonly table = 'popup_warnings';
@@ -59,23 +61,24 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
   }
 
   async review(tenantId: string, id: string, approve: boolean, by: string): Promise<PopupWarning> {
-    const current = await this.getById(tenantId, id);
+    const current = await this.visibleRow(tenantId, id);
     if (current.status !== 'pending') throw new IllegalStateError(`The pop-up warning for ${current.number} is ${current.status}, not waiting for review`);
     return toWarning(await this.updateOne(tenantId, id, { status: approve ? 'enabled' : 'rejected', reviewedBy: by, reviewedAt: this.ctx.clock.now() }));
   }
 
   async update(tenantId: string, id: string, patch: { content?: string; enabled?: boolean }): Promise<PopupWarning> {
-    const current = await this.getById(tenantId, id);
+    const current = await this.visibleRow(tenantId, id);
     if (patch.enabled !== undefined && (current.status === 'pending' || current.status === 'rejected')) throw new ConflictError('Review the warning first', { details: { field: 'enabled' } });
     return toWarning(await this.updateOne(tenantId, id, { ...(patch.content === undefined ? {} : { content: patch.content }), ...(patch.enabled === undefined ? {} : { status: patch.enabled ? 'enabled' : 'disabled' }) }));
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    await this.deleteOne(tenantId, id);
+    const deleted = await this.run(() => this.visible(tenantId).where('id', id).delete());
+    if (deleted === 0) throw new NotFoundError(this.entityName, id);
   }
 
   async get(tenantId: string, id: string): Promise<PopupWarning> {
-    return toWarning(await this.getById(tenantId, id));
+    return toWarning(await this.visibleRow(tenantId, id));
   }
 
   /**
@@ -88,8 +91,7 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
     options: { packageId?: string | null; status?: PopupWarning['status']; search?: string; createdBy?: string; customersOf?: string; limit?: number; offset?: number } = {},
   ): Promise<ListedPopupWarning[]> {
     const rows = (await this.run(() => {
-      // A closed package's warnings are hidden with the rest of its data (§3.2.2).
-      const query = withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key').orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
+      const query = this.visible(tenantId).orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id' }]);
       if (options.packageId !== undefined) query.where('package_key', options.packageId ?? '');
       if (options.status) query.where('status', options.status);
       if (options.createdBy) query.where('created_by', options.createdBy);
@@ -122,8 +124,20 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
 
   /** The warnings in force for a number in a package: what the agent's screen pops up. One indexed read. */
   async forNumber(tenantId: string, packageId: string | null, number: string): Promise<PopupWarning[]> {
-    const rows = (await this.run(() => withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key').where({ package_key: packageId ?? '', number, status: 'enabled' }).orderBy('created_at'))) as Row[];
+    const rows = (await this.run(() => this.visible(tenantId).where({ package_key: packageId ?? '', number, status: 'enabled' }).orderBy('created_at'))) as Row[];
     return rows.map((row) => toWarning(this.codec.fromRow(row)));
+  }
+
+  /** The tenant's warnings without those of closed packages: hidden with the rest of the package's data (§3.2.2). */
+  private visible(tenantId: string): Knex.QueryBuilder {
+    return withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key');
+  }
+
+  /** A warning of an open package (or the default one): one of a closed package is not found, like a missing one. */
+  private async visibleRow(tenantId: string, id: string): Promise<WarningRow> {
+    const row = (await this.run(() => this.visible(tenantId).where('id', id).first())) as Row | undefined;
+    if (!row) throw new NotFoundError(this.entityName, id);
+    return this.codec.fromRow(row);
   }
 }
 

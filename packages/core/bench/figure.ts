@@ -1,6 +1,7 @@
-/** Prints one benchmark figure as a JSON line (DESIGN.md §9). */
+/** Prints one benchmark figure as a JSON line (DESIGN.md §9): measurements to 4 significant digits, counts exactly (92,125 rows is not 92,130). */
 export function figure(bench: string, name: string, value: number, unit: string): void {
-  process.stdout.write(`${JSON.stringify({ bench, figure: name, value: Number(value.toPrecision(4)), unit })}\n`);
+  const shown = Number.isInteger(value) ? value : Number(value.toPrecision(4));
+  process.stdout.write(`${JSON.stringify({ bench, figure: name, value: shown, unit })}\n`);
 }
 
 /** Median wall time of `runs` runs of `fn`, in ms. */

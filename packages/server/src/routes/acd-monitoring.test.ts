@@ -118,7 +118,7 @@ describe('monitoring over HTTP: the real-time snapshot and supervisor actions', 
     const document = (await s.call('GET', '/api/v1/openapi.json')).body;
     const schema = document.paths['/api/v1/acd/snapshot'].get.responses['200'].content['application/json'].schema;
     const documented = z.fromJSONSchema(schema);
-    // This snapshot has every agent state, and both forms of the nullable fields.
+    // This snapshot has the agent states but ringing and reserved (on call, on hold, wrap-up, paused, busy, idle, logged out), and both forms of the nullable fields.
     const live = await snapshot();
     const checked = documented.safeParse(live);
     expect(checked.error?.issues ?? []).toEqual([]);

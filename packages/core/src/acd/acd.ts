@@ -147,15 +147,20 @@ export class Acd {
       if (!this.onAgentDialed(event.callId, event.from.extension, event.dialed)) this.trackPersonal(event.callId, event.from.extension, event.dialed);
       return;
     }
+    // An agent's own call may be in a queue too (the agent dialled an agent group): the queue
+    // serves it as a caller, and the agent is on that call until it ends, so both hear of it.
+    const personal = this.personal.get(event.callId);
     for (const tenant of this.tenants.values()) {
       if (tenant.calls.owns(event.callId)) {
         tenant.calls.handle(event);
-        return;
+        if (!personal) return;
+        break;
       }
     }
-    if (event.type === 'call.created' && event.to.kind === 'extension') return this.trackPersonal(event.callId, event.to.extension, event.callerId.number);
-    const personal = this.personal.get(event.callId);
-    if (!personal) return;
+    if (!personal) {
+      if (event.type === 'call.created' && event.to.kind === 'extension') this.trackPersonal(event.callId, event.to.extension, event.callerId.number);
+      return;
+    }
     if (event.type === 'call.answered') personal.tenant.personalCallAnswered(personal.agentNumber, event.callId, personal.otherNumber);
     if (event.type === 'call.hangup') {
       this.personal.delete(event.callId);

@@ -157,6 +157,55 @@ describe('a call no queue made, ringing on the agent phone', () => {
   });
 });
 
+describe('a pause or busy asked for while a call rings', () => {
+  it('a direct call: starts when the caller hangs up unanswered, and no queue call rings the agent', async () => {
+    h = await acdHarness({ agents: [{ number: '101', phone: { answer: 'manual' } }], groups: [{ name: 'S', number: '500', members: staticMembers('101') }] });
+    await h.sb.acd.login(h.tenantId, '101');
+    const pbx = h.sb.simulator!;
+    const direct = await pbx.originate({ to: { kind: 'extension', extension: '101' }, callerId: { number: '+15550009999' } });
+    await h.advance(1_000);
+    await h.sb.acd.pause(h.tenantId, '101', 'Lunch');
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'reserved', groupNumber: null });
+    await h.call('500');
+    await pbx.hangup(direct, 'ORIGINATOR_CANCEL');
+    await h.advance(10_000);
+    expect(h.tenant.agent('101')).toMatchObject({ state: { kind: 'paused', reason: 'Lunch' }, pending: undefined });
+    expect(originatesTo(h, '101')).toHaveLength(1);
+    expect(h.events()).toEqual(['ENTERQUEUE NONE', 'PAUSE 101']);
+  });
+
+  it('a direct call: a supervisor\'s busy starts when it ends unanswered', async () => {
+    h = await acdHarness({ agents: [{ number: '101', phone: { answer: 'manual' } }], groups: [{ name: 'S', number: '500', members: staticMembers('101') }] });
+    await h.sb.acd.login(h.tenantId, '101');
+    const pbx = h.sb.simulator!;
+    const direct = await pbx.originate({ to: { kind: 'extension', extension: '101' }, callerId: { number: '+15550009999' } });
+    await h.advance(1_000);
+    await h.sb.acd.setBusy(h.tenantId, '101', 'sup-1');
+    await pbx.hangup(direct, 'ORIGINATOR_CANCEL');
+    await h.advance(1_000);
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'busy', by: 'sup-1' });
+  });
+
+  it('a queue offer: starts when the offer ends unanswered (before any auto-pause), and the caller goes to the next agent', async () => {
+    h = await acdHarness({
+      agents: [{ number: '101', phone: { answer: 'manual' } }, '102'],
+      groups: [{ name: 'S', number: '500', members: staticMembers('101', '102'), queue: { strategy: 'sequential', agentRingTimeoutSec: 10, retrySec: 2, autoPause: true } }],
+    });
+    await h.sb.acd.login(h.tenantId, '101');
+    await h.sb.acd.login(h.tenantId, '102');
+    await h.call('500');
+    await h.advance(1_000);
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'reserved', groupNumber: '500' });
+    await h.sb.acd.pause(h.tenantId, '101', 'Lunch');
+    await h.advance(20_000);
+    expect(h.events()).toEqual(['ENTERQUEUE NONE', 'RINGNOANSWER 101', 'PAUSE 101', 'CONNECT 102']);
+    expect(h.tenant.agent('101')).toMatchObject({ state: { kind: 'paused', reason: 'Lunch' }, pending: undefined });
+    await h.call('500');
+    await h.advance(20_000);
+    expect(originatesTo(h, '101')).toHaveLength(1);
+  });
+});
+
 describe('DND, disabled agents and wrap-up', () => {
   it('a DND agent is not offered queue calls, and is again once DND is off', async () => {
     h = await acdHarness({ agents: ['101'], groups: [{ name: 'S', number: '500', members: staticMembers('101') }] });

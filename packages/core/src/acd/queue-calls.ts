@@ -297,8 +297,10 @@ export class QueueCalls {
       }
       agent.call = undefined;
       this.acd.apply(agent, { type: 'ring-ended' }, 'system', cancelled ? 'ring cancelled' : cause);
+      // What the agent (or a supervisor) asked for while it rang comes first; an auto-pause only pauses an agent left idle.
+      this.acd.applyPending(agent);
       const pauseFor = cancelled ? undefined : autoPauseReason(queue, offer.ending === 'timeout' ? 'NO_ANSWER' : cause);
-      if (pauseFor) this.acd.pause(agentNumber, pauseFor, 'system');
+      if (pauseFor && agent.state.kind === 'idle') this.acd.pause(agentNumber, pauseFor, 'system');
       if (entry.phase === 'ringing' && entry.offers.size === 0) this.backToWaiting(entry);
     });
   }

@@ -375,15 +375,23 @@ export class TenantAcd {
     this.apply(runtime, { type: 'answer', groupNumber: null, callId }, 'agent:phone', 'direct call');
   }
 
-  /** The call no queue made ended: after a talk the agent's call ends; unanswered, the agent is free again (keeping its idle time). */
+  /**
+   * The call no queue made ended: after a talk the agent's call ends; unanswered, the agent is
+   * free again (keeping its idle time). Either way a pause or busy asked for meanwhile starts.
+   */
   personalCallEnded(agentNumber: string, callId: string): void {
     const runtime = this.agents.get(agentNumber);
     if (!runtime || runtime.call?.legId !== callId || runtime.call.entry) return;
     runtime.call = undefined;
     const state = runtime.state;
     if (state.kind === 'on-call' || state.kind === 'on-hold') this.endCall(runtime, 0, 'system', 'direct call ended');
-    else if (state.kind === 'reserved' && state.callId === callId) this.apply(runtime, { type: 'ring-ended' }, 'system', 'direct call not answered');
-    else this.refreshAvailability(runtime);
+    else if (state.kind === 'reserved' && state.callId === callId) {
+      // A pause or busy asked for while it rang starts before any queue can offer the agent a call.
+      this.atomically(() => {
+        this.apply(runtime, { type: 'ring-ended' }, 'system', 'direct call not answered');
+        this.applyPending(runtime);
+      });
+    } else this.refreshAvailability(runtime);
   }
 
   /**
@@ -443,7 +451,8 @@ export class TenantAcd {
     }
   }
 
-  private applyPending(runtime: AgentRuntime): void {
+  /** Starts the pause or busy asked for while the agent had a call; call inside `atomically`, once the agent is idle. */
+  applyPending(runtime: AgentRuntime): void {
     const pending = runtime.pending;
     runtime.pending = undefined;
     if (!pending || runtime.state.kind !== 'idle') return;

@@ -71,3 +71,61 @@ describe("dialling out from an agent's phone (manual §3.1.2 click to call only)
     expect(h.cdrs).toEqual([]);
   });
 });
+
+describe("an agent's phone dials an agent group (decision 46: one line)", () => {
+  // 101 answers the queue calls of its own group 600; it calls group 500 (agent 102) from its phone.
+  const setup = () =>
+    routingHarness({
+      agents: [{ number: '101' }, { number: '102', phone: { answer: 'manual' } }],
+      groups: [
+        { name: 'Support', number: '600', members: [{ agentNumber: '101', kind: 'static' as const }] },
+        { name: 'Sales', number: '500', members: [{ agentNumber: '102', kind: 'static' as const }] },
+      ],
+    });
+
+  it('talked: on a call of its own while its call is in the queue, then idle, offered the next caller of its own group, and can log out', async () => {
+    h = await setup();
+    await h.sb.acd.login(h.tenantId, '101');
+    await h.sb.acd.login(h.tenantId, '102');
+    const pbx = h.sb.simulator!;
+    const own = pbx.placeCall({ from: { extension: '101' }, to: '500' });
+    await h.advance(3_000);
+    // Its own call waits in queue 500 (answered by the queue): 101 is on a call, out of every queue.
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'on-call', groupNumber: null, callId: own });
+    const caller = await h.call('600');
+    await h.advance(5_000);
+    expect(h.events((e) => e.queue === '600')).toEqual(['ENTERQUEUE NONE']);
+    pbx.answerParty(h.tenant.agent('102').call!.legId);
+    await h.advance(2_000);
+    expect(h.events((e) => e.queue === '500')).toEqual(['ENTERQUEUE NONE', 'CONNECT 102']);
+    pbx.hangupParty(own);
+    await h.advance(5_000);
+    // Free again: the waiting caller of its own group is offered to it at once.
+    expect(h.events((e) => e.queue === '500')).toEqual(['ENTERQUEUE NONE', 'CONNECT 102', 'COMPLETECALLER 102']);
+    expect(h.events((e) => e.queue === '600')).toEqual(['ENTERQUEUE NONE', 'CONNECT 101']);
+    expect(h.tenant.agent('101').state).toMatchObject({ kind: 'on-call', groupNumber: '600' });
+    expect(h.tenant.agent('101').call?.entry?.callId).toBe(caller);
+    await h.sb.acd.hangupAgentCall(h.tenantId, '101');
+    await h.advance(1_000);
+    expect(h.tenant.agent('101').state.kind).toBe('idle');
+    await h.sb.acd.logout(h.tenantId, '101');
+    expect(h.tenant.agent('101').state.kind).toBe('logged-out');
+  });
+
+  it('hung up while waiting: a pause asked for meanwhile starts; unpaused, it is offered the next caller of its own group', async () => {
+    h = await setup();
+    await h.sb.acd.login(h.tenantId, '101');
+    const pbx = h.sb.simulator!;
+    const own = pbx.placeCall({ from: { extension: '101' }, to: '500' });
+    await h.advance(3_000);
+    await h.sb.acd.pause(h.tenantId, '101', 'Lunch');
+    pbx.hangupParty(own);
+    await h.advance(1_000);
+    expect(h.events((e) => e.queue === '500')).toEqual(['ENTERQUEUE NONE', 'ABANDON NONE']);
+    expect(h.tenant.agent('101')).toMatchObject({ state: { kind: 'paused', reason: 'Lunch' }, call: undefined, pending: undefined });
+    await h.sb.acd.unpause(h.tenantId, '101');
+    await h.call('600');
+    await h.advance(5_000);
+    expect(h.events((e) => e.queue === '600')).toEqual(['ENTERQUEUE NONE', 'CONNECT 101']);
+  });
+});

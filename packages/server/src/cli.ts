@@ -64,7 +64,6 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(rest);
   const server = await startServer(config);
-  process.stdout.write(`Switchboard is running at ${server.url}  (API reference: ${server.url}/docs)\n`);
   const stop = (signal: string) => {
     process.stdout.write(`\n${signal}: stopping…\n`);
     server.close().then(
@@ -77,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.once('SIGINT', () => stop('SIGINT'));
   process.once('SIGTERM', () => stop('SIGTERM'));
+  // Only now: whoever waits for this line (a supervisor, a test) may signal at once, and a signal before the handlers would kill the process uncleanly.
+  process.stdout.write(`Switchboard is running at ${server.url}  (API reference: ${server.url}/docs)\n`);
   return -1;
 }
 

@@ -176,6 +176,18 @@ describe.each(storageTargets())('customer attachments on $name', (target) => {
     expect(await db.storage.customerAttachments.listByIds(db.tenants.a, [contract.id, photo.id])).toEqual([]);
   });
 
+  it('refuses to delete an attachment a customer of a closed package holds: reopening finds it still there', async () => {
+    const packageId = await packageWithAttachmentField();
+    const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+    const ann = await customers().create(db.tenants.a, { packageId, name: 'Ann', custom: { contract: [contract.id] } });
+    await db.storage.customerPackages.update(db.tenants.a, packageId, { status: 'closed' });
+
+    expect(await attachments().usage(db.tenants.a, contract.id)).toEqual([{ customerId: ann.id, customerName: 'Ann', field: 'contract' }]);
+    await expect(attachments().delete(db.tenants.a, contract.id)).rejects.toThrow(/still held by customer "Ann"/);
+    await db.storage.customerPackages.update(db.tenants.a, packageId, { status: 'open' });
+    expect((await attachments().get(db.tenants.a, contract.id)).fileName).toBe('contract.pdf');
+  });
+
   describe('in an import', () => {
     const files = new Map<string, Uint8Array>();
     let runner: JobRunner;

@@ -97,7 +97,7 @@ export class CustomerAttachments {
         const key = customer.packageId ?? '';
         let names = fieldsByPackage.get(key);
         if (names === undefined) {
-          names = (await this.storage.customFields.list(tenantId, customer.packageId)).filter((f) => f.type === 'attachment').map((f) => f.name);
+          names = (await this.storage.customFields.list(tenantId, customer.packageId, { includeClosed: true })).filter((f) => f.type === 'attachment').map((f) => f.name);
           fieldsByPackage.set(key, names);
         }
         for (const field of names) {

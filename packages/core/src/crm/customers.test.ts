@@ -98,6 +98,18 @@ describe.each(storageTargets())('customers on $name', (target) => {
     expect((await service().search(db.tenants.a, { packageId: pkg.id })).total).toBe(2);
     expect(await db.storage.customers.insertBatch(db.tenants.a, [])).toEqual([]);
   });
+
+  it('a unique custom field named like a standard field (made before such names were refused) checks its own value, not the standard one', async () => {
+    const field = await db.storage.customFields.create(db.tenants.a, { packageId: null, name: 'zone', displayName: 'Area code', type: 'input', unique: true });
+    const row = (await db.storage.knex('custom_fields').where({ id: field.id }).first()) as { config: string };
+    await db.storage.knex('custom_fields').where({ id: field.id }).update({ name: 'area', config: JSON.stringify({ ...(JSON.parse(row.config) as object), name: 'area' }) });
+
+    await service().create(db.tenants.a, { name: 'Ann', area: 'North', custom: { area: 'A-1' } });
+    await service().create(db.tenants.a, { name: 'Bob', area: 'North', custom: { area: 'A-2' } });
+    const refused = (await service().create(db.tenants.a, { name: 'Cy', area: 'South', custom: { area: 'A-1' } }).catch((e: unknown) => e)) as ConflictError;
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(refused.details?.['field']).toBe('custom.area');
+  });
 });
 
 describe.each(storageTargets())('customers stored before migration 0015, on $name', (target) => {

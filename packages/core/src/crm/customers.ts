@@ -186,20 +186,25 @@ export class CustomerService {
    * still stop a writer that races this check. A change checks only the values it changes.
    */
   private async checkUniqueFields(tenantId: string, pkg: CustomerPackage | undefined, fields: readonly CustomFieldConfig[], values: NewCustomerValues, current?: Customer): Promise<void> {
-    const names = new Set([...(pkg?.uniqueKeyFields ?? []), ...fields.filter((f) => f.unique).map((f) => f.name)]);
+    // A unique key field names a standard field or a custom one; a custom field marked unique is about its own value, even one named like a standard field.
     const standard = new Set<string>(['name', 'email', 'gender', 'age', 'address', 'area']);
-    const valueIn = (c: NewCustomerValues, name: string): unknown => (standard.has(name) ? (c as unknown as Record<string, unknown>)[name] : c.custom[name]);
-    const wanted: Array<{ field: string; value: string | number }> = [];
-    for (const name of names) {
-      const value = valueIn(values, name);
+    const checked = [
+      ...(pkg?.uniqueKeyFields ?? []).map((name) => ({ name, custom: !standard.has(name) })),
+      ...fields.filter((f) => f.unique).map((f) => ({ name: f.name, custom: true })),
+    ].filter((c, i, all) => all.findIndex((o) => o.name === c.name && o.custom === c.custom) === i);
+    const valueIn = (c: NewCustomerValues, name: string, custom: boolean): unknown => (custom ? c.custom[name] : (c as unknown as Record<string, unknown>)[name]);
+    const wanted: Array<{ field: string; value: string | number; custom: boolean }> = [];
+    for (const { name, custom } of checked) {
+      const value = valueIn(values, name, custom);
       if ((typeof value !== 'string' && typeof value !== 'number') || value === '') continue;
-      if (current && current.packageId === values.packageId && valueIn(current, name) === value) continue;
-      wanted.push({ field: name, value });
+      if (current && current.packageId === values.packageId && valueIn(current, name, custom) === value) continue;
+      wanted.push({ field: name, value, custom });
     }
     const taken = await this.storage.customers.uniqueValueTaken(tenantId, values.packageId, wanted, current?.id);
     if (!taken) return;
-    const field = fields.find((f) => f.name === taken.field);
-    const path = standard.has(taken.field) ? taken.field : `custom.${taken.field}`;
+    const custom = wanted.find((w) => w.field === taken.field && w.value === taken.value)?.custom ?? true;
+    const field = custom ? fields.find((f) => f.name === taken.field) : undefined;
+    const path = custom ? `custom.${taken.field}` : taken.field;
     throw new ConflictError(`Another customer of this package already has the value "${taken.value}" of the unique field ${field ? `${field.displayName} (${field.name})` : taken.field}`, {
       details: { field: path, value: taken.value, customerId: taken.customerId },
     });

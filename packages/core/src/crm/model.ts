@@ -90,3 +90,14 @@ export type CustomFieldConfig = z.infer<typeof customFieldSchema>;
 /** The customer fields every package has (§3.3.3), which imports map to like custom ones. */
 export const standardCustomerFields = ['name', 'phones', 'email', 'gender', 'age', 'address', 'area', 'notes'] as const;
 export type StandardCustomerField = (typeof standardCustomerFields)[number];
+
+/**
+ * A new custom field: also not named like a standard customer field, whose name imports,
+ * filters and unique keys already resolve to the standard value. Fields so named before this
+ * rule stay readable and changeable (`customFieldSchema`).
+ */
+export const newCustomFieldSchema = customFieldSchema.superRefine((field, ctx) => {
+  if ((standardCustomerFields as readonly string[]).includes(field.name)) {
+    ctx.addIssue({ code: 'custom', path: ['name'], message: `${field.name} is a standard customer field: choose another name` });
+  }
+});

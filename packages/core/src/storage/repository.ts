@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../clock/clock.js';
+import type { Logger } from '../logging/logger.js';
 import { NotFoundError } from '../errors/errors.js';
 import type { StorageDialect } from './config.js';
 import { withStorageErrors, type ConstraintMessages } from './db-errors.js';
@@ -12,6 +13,8 @@ export interface RepositoryContext {
   readonly dialect: StorageDialect;
   readonly clock: Clock;
   readonly newId: () => string;
+  /** Where a repository reports what it let pass but an operator should know (the storage's logger). */
+  readonly logger?: Logger;
 }
 
 /**

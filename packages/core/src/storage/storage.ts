@@ -195,7 +195,7 @@ export async function createStorage(config: StorageConfig, options: StorageOptio
   }
   logger.info({ dialect, database: target }, 'storage opened');
 
-  const ctx: RepositoryContext = { db: knex, dialect, clock: options.clock, newId: options.newId ?? (() => orderedId()) };
+  const ctx: RepositoryContext = { db: knex, dialect, clock: options.clock, newId: options.newId ?? (() => orderedId()), logger };
   let closing: Promise<void> | undefined;
 
   return {

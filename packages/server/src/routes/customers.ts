@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError, currentValues, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, patchOf, type Customer, type Storage } from '@switchboard/core';
+import { NotFoundError, currentValues, customerInputSchema, customerPackageSchema, customFieldSchema, maskNumber, newCustomFieldSchema, patchOf, type Customer, type Storage } from '@switchboard/core';
 import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
@@ -143,7 +143,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
     summary: 'Add a custom field to a package; a unique one becomes a unique index of a stored package (409 while customers repeat a value)',
     tags: ['Customers'],
     access: 'authenticated',
-    body: customFieldSchema,
+    body: newCustomFieldSchema,
     responses: { 201: { description: 'Created', schema: fieldOut } },
     handler: async ({ principal, req }) => {
       requireManager(principal);

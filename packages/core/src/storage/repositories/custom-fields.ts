@@ -1,4 +1,4 @@
-import { customFieldSchema, type CustomFieldConfig } from '../../crm/model.js';
+import { customFieldSchema, newCustomFieldSchema, type CustomFieldConfig } from '../../crm/model.js';
 import { ConflictError, NotFoundError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { TenantScopedRepository } from '../repository.js';
@@ -31,7 +31,7 @@ interface FieldRow {
 }
 
 /** What the package of a field is, when the field's uniqueness needs its indexes. */
-type FieldPackage = IndexedPackage | undefined;
+type FieldPackage = (IndexedPackage & { status: string }) | undefined;
 
 /**
  * Custom fields (manual §3.2.1), per package ('' in the row: the default package), in display
@@ -45,14 +45,18 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
   protected readonly codec = new RowCodec<FieldRow>({ id: 'text', tenantId: 'text', packageKey: 'text', name: 'text', displayOrder: 'number', config: 'json', createdAt: 'number', updatedAt: 'number' });
 
   async create(tenantId: string, input: unknown): Promise<CustomField> {
-    const config = parseOrThrow(customFieldSchema, input, 'custom field');
+    const config = parseOrThrow(newCustomFieldSchema, input, 'custom field');
     const pkg = await this.packageOf(tenantId, config.packageId);
     if (config.packageId !== null && !pkg) throw new ConflictError(`Customer package ${config.packageId} does not exist`, { details: { field: 'packageId' } });
+    // Hidden from writes like its customers (§3.2.2): refused as a customer of a closed package is.
+    if (pkg?.status === 'closed') throw new ConflictError(`Customer package "${pkg.displayName}" is closed`, { details: { field: 'packageId' } });
     // Values of a deleted field of the same name stay on customers: they would break the new index.
-    if (config.unique) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, config.packageId, pkg?.displayName ?? 'Default', config.name);
-    const row = await this.insertOne(tenantId, this.values(config), { conflict: (cause) => nameTaken(config.name, cause) });
-    if (config.unique && pkg) await syncPackageIndexes(this.ctx.db, this.ctx.dialect, pkg);
-    return toField(row);
+    if (config.unique) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, config.packageId, pkg?.displayName ?? 'Default', config.name, true);
+    return this.inTransaction(async (repo) => {
+      const row = await repo.insertOne(tenantId, repo.values(config), { conflict: (cause) => nameTaken(config.name, cause) });
+      if (config.unique && pkg) await syncPackageIndexes(repo.ctx.db, repo.ctx.dialect, pkg, { newlyUnique: [config.name], logger: repo.ctx.logger });
+      return toField(row);
+    });
   }
 
   async update(tenantId: string, id: string, patch: Record<string, unknown>): Promise<CustomField> {
@@ -60,10 +64,13 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
     // The name and package are what stored values are keyed by: they do not change.
     const config = parseOrThrow(customFieldSchema, { ...current.config, ...patch, name: current.config.name, packageId: current.config.packageId }, 'custom field');
     const pkg = await this.packageOf(tenantId, config.packageId);
-    if (config.unique && !current.config.unique) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, config.packageId, pkg?.displayName ?? 'Default', config.name);
-    const saved = toField(await this.updateOne(tenantId, id, this.values(config)));
-    if (config.unique !== current.config.unique && pkg) await syncPackageIndexes(this.ctx.db, this.ctx.dialect, pkg);
-    return saved;
+    const madeUnique = config.unique && !current.config.unique;
+    if (madeUnique) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, config.packageId, pkg?.displayName ?? 'Default', config.name, true);
+    return this.inTransaction(async (repo) => {
+      const saved = toField(await repo.updateOne(tenantId, id, repo.values(config)));
+      if (config.unique !== current.config.unique && pkg) await syncPackageIndexes(repo.ctx.db, repo.ctx.dialect, pkg, { newlyUnique: madeUnique ? [config.name] : [], logger: repo.ctx.logger });
+      return saved;
+    });
   }
 
   async get(tenantId: string, id: string): Promise<CustomField> {
@@ -108,9 +115,16 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
     if (pkg && [...pkg.uniqueKeyFields, ...pkg.indexFields].includes(field.name)) {
       throw new ConflictError(`Field ${field.name} is an index or unique key of its package: remove it there first`, { details: { field: 'name' } });
     }
-    await this.deleteOne(tenantId, id);
-    // Its values stay on customers (validation and views ignore them), its unique index goes.
-    if (field.config.unique && pkg) await syncPackageIndexes(this.ctx.db, this.ctx.dialect, pkg);
+    await this.inTransaction(async (repo) => {
+      await repo.deleteOne(tenantId, id);
+      // Its values stay on customers (validation and views ignore them), its unique index goes.
+      if (field.config.unique && pkg) await syncPackageIndexes(repo.ctx.db, repo.ctx.dialect, pkg, { logger: repo.ctx.logger });
+    });
+  }
+
+  /** Runs `fn` with this repository bound to one transaction (a savepoint inside a caller's transaction): a field and its package's indexes change together. */
+  private inTransaction<T>(fn: (repo: CustomFieldRepository) => Promise<T>): Promise<T> {
+    return this.run(() => this.ctx.db.transaction((trx) => fn(new CustomFieldRepository({ ...this.ctx, db: trx }))));
   }
 
   private values(config: CustomFieldConfig): Omit<FieldRow, 'id' | 'tenantId' | 'createdAt' | 'updatedAt'> {
@@ -133,6 +147,7 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
       id: packageId,
       tenantId,
       displayName: String(row['display_name']),
+      status: String(row['status']),
       uniqueKeyFields: JSON.parse(String(row['unique_key_fields'])) as string[],
       indexFields: JSON.parse(String(row['index_fields'])) as string[],
     };

@@ -4,7 +4,7 @@ import { ConflictError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
-import { dropPackageIndexes, refuseRepeatedValues, syncPackageIndexes, uniqueFieldsOf } from './package-indexes.js';
+import { dropPackageIndexes, isStandardColumn, refuseRepeatedValues, syncPackageIndexes, uniqueCustomFields } from './package-indexes.js';
 
 export { customerValueSql } from './package-indexes.js';
 
@@ -41,9 +41,11 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
 
   async create(tenantId: string, input: unknown): Promise<CustomerPackage> {
     const config = parseOrThrow(customerPackageSchema, input, 'customer package');
-    const saved = await this.insertOne(tenantId, config, { conflict: (cause) => keyTaken(config.key, cause) });
-    await syncPackageIndexes(this.ctx.db, this.ctx.dialect, saved);
-    return saved;
+    return this.inTransaction(async (repo) => {
+      const saved = await repo.insertOne(tenantId, config, { conflict: (cause) => keyTaken(config.key, cause) });
+      await syncPackageIndexes(repo.ctx.db, repo.ctx.dialect, saved, { newlyUnique: saved.uniqueKeyFields, logger: repo.ctx.logger });
+      return saved;
+    });
   }
 
   /**
@@ -55,7 +57,8 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
     const current = await this.getById(tenantId, id);
     const { id: _id, tenantId: _tenant, createdAt: _created, updatedAt: _updated, ...config } = current;
     const next = parseOrThrow(customerPackageSchema, { ...config, ...patch }, 'customer package');
-    const uniqueBefore = await uniqueFieldsOf(this.ctx.db, tenantId, id, current.uniqueKeyFields);
+    // What is unique already, over the same expression: a custom field named like a standard one is unique over its custom value, not the column.
+    const uniqueBefore = [...current.uniqueKeyFields, ...(await uniqueCustomFields(this.ctx.db, tenantId, id)).filter((field) => !isStandardColumn(field))];
     for (const field of next.uniqueKeyFields) {
       if (field !== 'phones' && !uniqueBefore.includes(field)) await refuseRepeatedValues(this.ctx.db, this.ctx.dialect, tenantId, id, next.displayName, field);
     }
@@ -68,9 +71,13 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
         });
       }
     }
-    const saved = await this.updateOne(tenantId, id, next, { conflict: (cause) => keyTaken(next.key, cause) });
-    await syncPackageIndexes(this.ctx.db, this.ctx.dialect, saved);
-    return saved;
+    // The row and its indexes change together: a refused index takes the row's change back.
+    const newlyUnique = next.uniqueKeyFields.filter((field) => !uniqueBefore.includes(field));
+    return this.inTransaction(async (repo) => {
+      const saved = await repo.updateOne(tenantId, id, next, { conflict: (cause) => keyTaken(next.key, cause) });
+      await syncPackageIndexes(repo.ctx.db, repo.ctx.dialect, saved, { newlyUnique, logger: repo.ctx.logger });
+      return saved;
+    });
   }
 
   async list(tenantId: string, options: { includeClosed?: boolean } = {}): Promise<CustomerPackage[]> {
@@ -86,8 +93,15 @@ export class CustomerPackageRepository extends TenantScopedRepository<CustomerPa
     const pkg = await this.getById(tenantId, id);
     const used = (await this.run(() => this.ctx.db('customers').where({ tenant_id: tenantId, package_key: id }).first('id'))) as Row | undefined;
     if (used) throw new ConflictError(`Customer package "${pkg.displayName}" still has customers: close it instead`, { details: { field: 'id' } });
-    await dropPackageIndexes(this.ctx.db, this.ctx.dialect, pkg.id);
-    await this.deleteOne(tenantId, id);
+    await this.inTransaction(async (repo) => {
+      await dropPackageIndexes(repo.ctx.db, repo.ctx.dialect, pkg.id);
+      await repo.deleteOne(tenantId, id);
+    });
+  }
+
+  /** Runs `fn` with this repository bound to one transaction (a savepoint inside a caller's transaction). */
+  private inTransaction<T>(fn: (repo: CustomerPackageRepository) => Promise<T>): Promise<T> {
+    return this.run(() => this.ctx.db.transaction((trx) => fn(new CustomerPackageRepository({ ...this.ctx, db: trx }))));
   }
 
   /**

@@ -299,9 +299,14 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
    * (`exceptId`: the customer being changed). Written like the package's partial unique
    * indexes (tenant and package as literals), so where one exists the lookup is its probe.
    */
-  async uniqueValueTaken(tenantId: string, packageId: string | null, values: ReadonlyArray<{ field: string; value: string | number }>, exceptId?: string): Promise<{ field: string; value: string | number; customerId: string } | undefined> {
-    for (const { field, value } of values) {
-      const expression = customerValueSql(this.ctx.dialect, field);
+  async uniqueValueTaken(
+    tenantId: string,
+    packageId: string | null,
+    values: ReadonlyArray<{ field: string; value: string | number; custom?: boolean }>,
+    exceptId?: string,
+  ): Promise<{ field: string; value: string | number; customerId: string } | undefined> {
+    for (const { field, value, custom = false } of values) {
+      const expression = customerValueSql(this.ctx.dialect, field, custom);
       const row = (await this.run(() => {
         const query = this.ctx.db('customers').whereRaw(`tenant_id = '${literalId(tenantId)}' and package_key = '${literalId(packageId ?? '')}' and ${expression} = ?`, [value]).first('id');
         if (exceptId !== undefined) query.whereNot('id', exceptId);

@@ -28,6 +28,19 @@ describe.each(storageTargets())('customers on $name', (target) => {
     expect(await db.storage.customers.findByPhone(db.tenants.b, '+33145678901')).toEqual([]);
   });
 
+  it('global search leaves out the fields hidden from the caller\'s role: a match would tell the hidden value', async () => {
+    const pkg = await packageWithFields();
+    await db.storage.customFields.create(db.tenants.a, { packageId: pkg.id, name: 'rating', displayName: 'Credit rating', type: 'input', globalSearch: true, permissions: { agent: 'hidden' } });
+    await service().create(db.tenants.a, { packageId: pkg.id, name: 'Ann Lee', custom: { company: 'Acme', rating: 'blacklisted-by-bank' } });
+    const names = async (role?: string, packageId?: string) => (await service().search(db.tenants.a, { q: 'blacklisted', ...(packageId ? { packageId } : {}) }, role ? { role } : {})).items.map((c) => c.name);
+    expect(await names('supervisor')).toEqual(['Ann Lee']);
+    expect(await names()).toEqual(['Ann Lee']);
+    expect(await names('agent')).toEqual([]);
+    expect(await names('agent', pkg.id)).toEqual([]);
+    // Fields the role may see are still searched.
+    expect((await service().search(db.tenants.a, { q: 'acme' }, { role: 'agent' })).items.map((c) => c.name)).toEqual(['Ann Lee']);
+  });
+
   it('refuses bad values naming each field, and a number already in the package naming the customer', async () => {
     const pkg = await packageWithFields();
     const error = (await service().create(db.tenants.a, { packageId: pkg.id, email: 'nope', custom: { budget: 'lots', colour: 'red' } }).catch((e: unknown) => e)) as ValidationError;

@@ -90,9 +90,12 @@ export class CustomerService {
     this.listener?.customerChanged(tenantId, undefined, id);
   }
 
-  /** Without a package, the global search covers the fields each open package marks for it. */
-  async search(tenantId: string, search: Omit<CustomerSearch, 'globalSearchFields' | 'includeClosed'>): Promise<{ items: Customer[]; total: number }> {
-    const globalSearchFields = search.q?.trim() ? await this.storage.customFields.globalSearchFields(tenantId, search.packageId) : [];
+  /**
+   * Without a package, the global search covers the fields each open package marks for it;
+   * `options.role`: not those hidden from the caller's role.
+   */
+  async search(tenantId: string, search: Omit<CustomerSearch, 'globalSearchFields' | 'includeClosed'>, options: { role?: string } = {}): Promise<{ items: Customer[]; total: number }> {
+    const globalSearchFields = search.q?.trim() ? await this.storage.customFields.globalSearchFields(tenantId, search.packageId, options.role) : [];
     return this.storage.customers.search(tenantId, { ...search, globalSearchFields });
   }
 

@@ -213,7 +213,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
         ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
         ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }),
         ...own,
-      });
+      }, { role: principal!.role });
       return { total: found.total, items: await Promise.all(found.items.map((c) => view(tenantId, principal!.role, c, mask === 'true'))) };
     },
   });

@@ -50,7 +50,8 @@ async function searchOf(storage: Storage, tenantId: string, principal: Principal
     ...(packageId === undefined ? {} : { packageId }),
     ...defined({ submittedBy: agentNumber, submittedFrom: from, submittedTo: to }),
     // Without a package, the fields every open package marks for the global search.
-    globalSearchFields: filters.q?.trim() ? await storage.customFields.globalSearchFields(tenantId, packageId) : [],
+    // Not those hidden from the caller's role: a match would tell the hidden value.
+    globalSearchFields: filters.q?.trim() ? await storage.customFields.globalSearchFields(tenantId, packageId, principal?.role) : [],
     ...(isSupervisor(principal) ? {} : { agentNumber: principal!.username }),
   };
 }

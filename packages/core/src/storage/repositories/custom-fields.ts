@@ -97,7 +97,8 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
    * one), or — `undefined` — of every open package, each with its package, so that a field
    * marked in one package does not make another package's field of the same name searched.
    */
-  async globalSearchFields(tenantId: string, packageId?: string | null): Promise<GlobalSearchField[]> {
+  /** `role`: leave out the fields hidden from it — a match on a value the caller may not see would tell it the value. */
+  async globalSearchFields(tenantId: string, packageId?: string | null, role?: string): Promise<GlobalSearchField[]> {
     const rows = (await this.run(() => {
       const query = withoutClosedPackages(this.scoped(tenantId), this.ctx.db, tenantId, 'package_key').orderBy([{ column: 'package_key' }, { column: 'name' }]);
       if (packageId !== undefined) query.where('package_key', packageId ?? '');
@@ -105,7 +106,7 @@ export class CustomFieldRepository extends TenantScopedRepository<FieldRow> {
     })) as Row[];
     return rows
       .map((row) => this.codec.fromRow(row))
-      .filter((row) => row.config.globalSearch)
+      .filter((row) => row.config.globalSearch && (role === undefined || row.config.permissions[role] !== 'hidden'))
       .map((row) => ({ name: row.name, packageId: row.packageKey === '' ? null : row.packageKey }));
   }
 

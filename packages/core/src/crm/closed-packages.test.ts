@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError } from '../errors/errors.js';
+import { ConflictError, NotFoundError } from '../errors/errors.js';
 import { storageTargets, useStorage } from '../storage/test-support.js';
 import { ContactService } from './contacts.js';
 import { CustomerService } from './customers.js';
@@ -69,5 +69,21 @@ describe.each(storageTargets())('a closed customer package on $name', (target) =
     // Unchanged by the refused attempts, and still waiting for review.
     expect(await db.storage.popupWarnings.get(tenant, warning!.id)).toEqual(warning);
     expect(await db.storage.popupWarnings.get(tenant, submitted!.id)).toMatchObject({ status: 'pending' });
+  });
+
+  it('takes no new custom field, funnel stage or pop-up warning while closed, and none for a package that does not exist', async () => {
+    const tenant = db.tenants.a;
+    const pkg = await db.storage.customerPackages.create(tenant, { displayName: 'Leads', key: 'LEADS' });
+    await db.storage.customerPackages.update(tenant, pkg.id, { status: 'closed' });
+    const writes = (packageId: string) => [
+      () => db.storage.customFields.create(tenant, { packageId, name: 'company', displayName: 'Company', type: 'input' }),
+      () => db.storage.funnelStages.create(tenant, { packageId, name: 'Won', score: 10 }),
+      () => db.storage.popupWarnings.add(tenant, { packageId, numbers: ['+33611111111'], content: 'Asks for the manager', status: 'enabled', source: 'tenant', by: 'boss' }),
+    ];
+    for (const write of [...writes(pkg.id), ...writes('no-such-package')]) await expect(write()).rejects.toBeInstanceOf(ConflictError);
+    expect(await db.storage.knex('funnel_stages').count({ n: '*' })).toEqual([{ n: 0 }]);
+    expect(await db.storage.knex('popup_warnings').count({ n: '*' })).toEqual([{ n: 0 }]);
+    await db.storage.customerPackages.update(tenant, pkg.id, { status: 'open' });
+    for (const write of writes(pkg.id)) await expect(write()).resolves.toBeDefined();
   });
 });

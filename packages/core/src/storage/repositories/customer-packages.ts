@@ -135,6 +135,18 @@ export function withoutClosedPackages(query: Knex.QueryBuilder, db: Knex, tenant
   return query.whereNotIn(column, db('customer_packages').where({ tenant_id: tenantId, status: 'closed' }).select('id'));
 }
 
+/**
+ * Refuses a new row for a package that does not exist, or is closed (§3.2.2: a closed
+ * package is hidden from writes as from reads), as a customer of such a package is refused.
+ * Null is the default package, which always exists and is never closed.
+ */
+export async function assertWritablePackage(db: Knex, tenantId: string, packageId: string | null): Promise<void> {
+  if (packageId === null) return;
+  const row = (await db('customer_packages').where({ tenant_id: tenantId, id: packageId }).first('display_name', 'status')) as { display_name: string; status: string } | undefined;
+  if (!row) throw new ConflictError(`Customer package ${packageId} does not exist`, { details: { field: 'packageId' } });
+  if (row.status === 'closed') throw new ConflictError(`Customer package "${row.display_name}" is closed`, { details: { field: 'packageId' } });
+}
+
 function keyTaken(key: string, cause: unknown): ConflictError {
   return new ConflictError(`A customer package with the id ${key} already exists`, { cause, details: { field: 'key', key } });
 }

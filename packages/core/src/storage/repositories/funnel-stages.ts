@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError } from '../../errors/errors.js';
 import { parseOrThrow } from '../../errors/zod.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
-import { withoutClosedPackages } from './customer-packages.js';
+import { assertWritablePackage, withoutClosedPackages } from './customer-packages.js';
 
 export interface FunnelStage {
   id: string;
@@ -26,6 +26,7 @@ export class FunnelStageRepository extends TenantScopedRepository<StageRow> {
 
   async create(tenantId: string, input: unknown): Promise<FunnelStage> {
     const { packageId, ...values } = parseOrThrow(funnelStageSchema, input, 'sales funnel stage');
+    await this.run(() => assertWritablePackage(this.ctx.db, tenantId, packageId ?? null));
     return toStage(await this.insertOne(tenantId, { ...values, packageKey: packageId ?? '' }, { conflict: (cause) => nameTaken(values.name, cause) }));
   }
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { ConflictError, IllegalStateError, NotFoundError } from '../../errors/errors.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
-import { withoutClosedPackages } from './customer-packages.js';
+import { assertWritablePackage, withoutClosedPackages } from './customer-packages.js';
 
 export interface PopupWarning {
   id: string;
@@ -51,6 +51,7 @@ export class PopupWarningRepository extends TenantScopedRepository<WarningRow> {
 
   /** One warning per number given (normalised by the caller), in force at once unless disabled. */
   async add(tenantId: string, input: { packageId: string | null; numbers: string[]; content: string; status: 'enabled' | 'disabled'; source: 'tenant' | 'agent'; by: string }): Promise<PopupWarning[]> {
+    await this.run(() => assertWritablePackage(this.ctx.db, tenantId, input.packageId));
     const status = input.source === 'agent' ? 'pending' : input.status;
     const added: PopupWarning[] = [];
     for (const number of [...new Set(input.numbers)]) {

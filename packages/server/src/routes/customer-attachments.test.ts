@@ -1,6 +1,5 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, tenantWithUser } from '../test-support/test-server.js';
+import { declaredUpload, startTestServer, tenantWithUser } from '../test-support/test-server.js';
 import { attachmentDisposition } from './customer-attachments.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -89,19 +88,7 @@ describe('customer attachments over HTTP', () => {
     const refused = await upload({ bytes: Buffer.alloc(MAX_BYTES + 1, 0x61), filename: 'big.txt' });
     expect(refused).toMatchObject({ status: 413, body: { title: 'Payload too large', detail: `The file is larger than the limit of ${MAX_BYTES} bytes` } });
     // Declared too large up front: refused before the body is read.
-    const declared = await new Promise<number>((resolve, reject) => {
-      const req = request(`${s.url}/api/v1/customer-attachments`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_BYTES + 2 * 1024 * 1024) },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.write('--x\r\n');
-    });
-    expect(declared).toBe(413);
+    expect((await declaredUpload(`${s.url}/api/v1/customer-attachments`, token, MAX_BYTES + 2 * 1024 * 1024)).status).toBe(413);
     expect(await stored()).toBe(before);
     expect((await upload({ bytes: Buffer.alloc(MAX_BYTES, 0x61), filename: 'fits.txt' })).status).toBe(201);
     expect((await upload(undefined)).body).toMatchObject({ status: 400, detail: expect.stringContaining('No file') });

@@ -1,9 +1,8 @@
-import { request } from 'node:http';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { hashPassword } from '../auth/passwords.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { declaredUpload, startTestServer } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -124,19 +123,7 @@ describe('customer imports, jobs and exports over HTTP', () => {
     expect(await upload('/api/v1/customers/imports', Buffer.from('a,b\n'), { packageId: 'nope' })).toMatchObject({ status: 400, body: { errors: [{ path: 'packageId' }] } });
     expect((await upload('/api/v1/customers/imports', Buffer.from('a,b\n'), {}, agentToken)).status).toBe(403);
     expect((await s.call('POST', '/api/v1/customers/imports', { token, body: {} })).status).toBe(415);
-    const declared = await new Promise<number>((resolve, reject) => {
-      const req = request(`${s.url}/api/v1/customers/imports`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(22 * 1024 * 1024) },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
-      req.on('error', reject);
-      req.write('--x\r\n');
-    });
-    expect(declared).toBe(413);
+    expect((await declaredUpload(`${s.url}/api/v1/customers/imports`, token, 22 * 1024 * 1024)).status).toBe(413);
   });
 
   it('tags, data sources and dictionaries (with their CSV import) feed an import', async () => {

@@ -1,8 +1,7 @@
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWav } from '@switchboard/core';
 import { hashPassword } from '../auth/passwords.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { declaredUpload, startTestServer } from '../test-support/test-server.js';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
@@ -103,19 +102,7 @@ describe('media files over HTTP', () => {
     expect(refused).toMatchObject({ status: 413, body: { title: 'Payload too large', detail: `The file is larger than the limit of ${MAX_BYTES} bytes` } });
     expect((await s.call('GET', '/api/v1/media-files?search=big', { token })).body.items).toEqual([]);
     // Declared too large up front: refused before a byte of the body is read.
-    const declared = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${s.url}/api/v1/media-files`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(MAX_BYTES + 2 * 1024 * 1024) },
-      });
-      req.on('response', (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.write('--x\r\n'); // and then nothing more: the server must not wait for the rest
-    });
+    const declared = await declaredUpload(`${s.url}/api/v1/media-files`, token, MAX_BYTES + 2 * 1024 * 1024);
     expect(declared.status).toBe(413);
     expect(JSON.parse(declared.body)).toMatchObject({ code: 'VALIDATION', status: 413 });
     expect((await upload({ name: 'small' }, { bytes: wav(1000), filename: 'small.wav' })).status).toBe(201);

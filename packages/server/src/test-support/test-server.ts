@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { hashPassword } from '../auth/passwords.js';
 import { CONFIG_ENV, loadConfig, type ServerConfigInput } from '../config.js';
 import { startServer, type RunningServer, type StartServerOptions } from '../server.js';
@@ -54,3 +55,25 @@ export async function tenantWithUser(
   await s.switchboard.storage.users.create(tenant.id, { username, passwordHash: await hashPassword(password), role });
   return { tenantId: tenant.id, token: await s.login(username, password, slug) };
 }
+
+/**
+ * A multipart upload whose Content-Length declares `bytes`, of which only the first boundary
+ * is ever sent: a server that refuses it up front answers at once; one that waits for the
+ * body never does. Resolves with the answer's status and body.
+ */
+export function declaredUpload(url: string, token: string, bytes: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(bytes) },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.write('--x\r\n');
+  });
+}
+

@@ -91,6 +91,10 @@ export function errorMiddleware(log: (error: unknown, message: string) => void):
     if (isSwitchboardError(error)) {
       const issues = error instanceof ValidationError ? error.issues : undefined;
       if (error.code === 'INTERNAL') log(error, 'internal error');
+      // The core's stores refuse content over their size limit as `reason: 'too-large'`: for HTTP that is 413, whichever route uploaded it.
+      if (error instanceof ValidationError && error.details?.['reason'] === 'too-large') {
+        return sendProblem(res, { ...problem(error.code, error.message, instance, issues), status: 413, title: HTTP_PROBLEM_TITLES[413] });
+      }
       return sendProblem(res, problem(error.code, error.message, instance, issues));
     }
     if (error instanceof HttpProblem) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ForbiddenError, ValidationError, type CustomerAttachment } from '@switchboard/core';
+import { ForbiddenError, type CustomerAttachment } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
-import { HttpProblem, problemSchema } from '../http/problem.js';
+import { problemSchema } from '../http/problem.js';
 import { readUpload } from '../http/upload.js';
 import type { AppContext } from '../context.js';
 import { isSupervisor, tenantOf } from './tenant-scope.js';
@@ -69,12 +69,7 @@ export function customerAttachmentRoutes(api: Api, ctx: AppContext): void {
     handler: async ({ principal, req, res }) => {
       const tenantId = await tenantOf(storage, principal, req);
       const upload = await readUpload(req, res, { fileField: 'file', maxFileBytes: attachments.maxBytes });
-      try {
-        return reply(201, out(await attachments.upload(tenantId, { fileName: upload.file.filename, createdBy: principal!.username }, upload.file.bytes)));
-      } catch (error) {
-        if (error instanceof ValidationError && error.details?.['reason'] === 'too-large') throw new HttpProblem(413, error.message, error.issues);
-        throw error;
-      }
+      return reply(201, out(await attachments.upload(tenantId, { fileName: upload.file.filename, createdBy: principal!.username }, upload.file.bytes)));
     },
   });
 

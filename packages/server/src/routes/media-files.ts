@@ -10,7 +10,7 @@ import {
 } from '@switchboard/core';
 import { reply, type Api } from '../http/api.js';
 import { streamBytes } from '../http/download.js';
-import { HttpProblem, problemSchema } from '../http/problem.js';
+import { problemSchema } from '../http/problem.js';
 import { readUpload } from '../http/upload.js';
 import type { AppContext } from '../context.js';
 import { requireManager, tenantOf } from './tenant-scope.js';
@@ -116,12 +116,7 @@ export function mediaFileRoutes(api: Api, ctx: AppContext): void {
       if (!fields.success) throw new ValidationError(`Invalid upload: ${fields.error.issues[0]?.message ?? ''}`, fields.error.issues.map((i) => ({ path: ['body', ...i.path].join('.'), message: i.message })));
       const name = fields.data.name ?? nameFromFilename(upload.file.filename);
       if (name === undefined) throw new ValidationError('Invalid upload: give the media file a name', [{ path: 'body.name', message: 'required' }]);
-      try {
-        return reply(201, out(await store.upload(tenantId, { ...fields.data, name }, upload.file.bytes)));
-      } catch (error) {
-        if (error instanceof ValidationError && error.details?.['reason'] === 'too-large') throw new HttpProblem(413, error.message, error.issues);
-        throw error;
-      }
+      return reply(201, out(await store.upload(tenantId, { ...fields.data, name }, upload.file.bytes)));
     },
   });
 

@@ -112,7 +112,9 @@ function valueOf(field: CustomFieldConfig, raw: unknown, defaultCountry: string 
     case 'date': {
       const match = text === undefined ? null : /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text);
       if (!match) return { error: 'a date (YYYY-MM-DD) expected' };
-      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+      const year = Number(match[1]);
+      const month = Number(match[2]);
+      const day = Number(match[3]);
       const date = new Date(Date.UTC(year, month - 1, day));
       if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return { error: 'no such date' };
       return `${match[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
@@ -121,7 +123,8 @@ function valueOf(field: CustomFieldConfig, raw: unknown, defaultCountry: string 
       if (text === undefined || !/^https?:\/\/[^\s]+$/i.test(text)) return { error: 'an http(s) link expected' };
       return text;
     case 'number': {
-      const number = typeof raw === 'number' ? raw : text !== undefined && /^-?\d+(\.\d+)?$/.test(text.replace(/,/g, '')) ? Number(text.replace(/,/g, '')) : NaN;
+      const plain = text === undefined || text.indexOf(',') === -1 ? text : text.replace(/,/g, '');
+      const number = typeof raw === 'number' ? raw : plain !== undefined && /^-?\d+(\.\d+)?$/.test(plain) ? Number(plain) : NaN;
       return Number.isFinite(number) ? number : { error: 'a number expected' };
     }
     case 'attachment': {

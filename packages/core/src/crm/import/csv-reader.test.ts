@@ -74,4 +74,18 @@ describe('CSV reader', () => {
     expect(await countCsvRecords(bytes(tricky, 3))).toBe(readAll([tricky], ',').length);
     expect(await countCsvRecords(bytes('x;y\n1;"a;b"\n', 2), 'auto')).toBe(2);
   });
+
+  it('counts as many records as the reader reads, however the bytes are cut', async () => {
+    const cell = fc.oneof(fc.stringMatching(/^[a-z ,;"\r\n\t]{0,6}$/), fc.constantFrom('', ' ', 'é', '"', '""'));
+    // Well-formed files (quoted where needed, doubled quotes), and every kind of line end, blank lines among them.
+    const file = fc.array(fc.tuple(fc.array(cell, { minLength: 1, maxLength: 4 }), fc.constantFrom('\r\n', '\n', '\r', '\n\n', '\r\n \r\n')), { maxLength: 12 }).map((records) =>
+      records.map(([cells, end]) => cells.map((c) => (/[",\r\n]/.test(c) || c.startsWith(' ') ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + end).join(''),
+    );
+    await fc.assert(
+      fc.asyncProperty(file, fc.integer({ min: 1, max: 9 }), async (text, size) => {
+        expect(await countCsvRecords(bytes(text, size), ',')).toBe(readAll([text], ',').length);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -229,52 +229,8 @@ export async function* readCsv(text: AsyncIterable<string> | Iterable<string>, d
  * the first line like the reader does.
  */
 export async function countCsvRecords(chunks: AsyncIterable<Uint8Array>, delimiter: CsvDelimiter | 'auto' = 'auto'): Promise<number> {
-  const FIELD_START = 0;
-  const UNQUOTED = 1;
-  const QUOTED = 2;
-  const QUOTE_IN_QUOTED = 3;
-  let delim = delimiter === 'auto' ? -1 : delimiter.charCodeAt(0);
-  let head: number[] | undefined = delim === -1 ? [] : undefined;
-  let state = FIELD_START;
-  let records = 0;
-  let content = false;
-  let afterCr = false;
-  const step = (b: number): void => {
-    if (state === QUOTE_IN_QUOTED) {
-      if (b === QUOTE) {
-        content = true;
-        state = QUOTED;
-        return;
-      }
-      state = UNQUOTED;
-    }
-    if (state === QUOTED) {
-      if (b === QUOTE) state = QUOTE_IN_QUOTED;
-      else if (b !== 32 && b !== 9 && b !== LF && b !== CR) content = true;
-      return;
-    }
-    if (afterCr) {
-      afterCr = false;
-      if (b === LF) return;
-    }
-    if (b === LF || b === CR) {
-      if (content) records++;
-      content = false;
-      state = FIELD_START;
-      afterCr = b === CR;
-      return;
-    }
-    if (b === delim) {
-      state = FIELD_START;
-      return;
-    }
-    if (b === QUOTE && state === FIELD_START) {
-      state = QUOTED;
-      return;
-    }
-    if (b !== 32 && b !== 9) content = true;
-    state = UNQUOTED;
-  };
+  const count: CountState = { delim: delimiter === 'auto' ? -1 : delimiter.charCodeAt(0), state: FIELD_START, records: 0, content: false, afterCr: false };
+  let head: number[] | undefined = count.delim === -1 ? [] : undefined;
   for await (const bytes of chunks) {
     if (head) {
       // Until the first line is whole, the delimiter is not known: hold its bytes.
@@ -287,19 +243,94 @@ export async function countCsvRecords(chunks: AsyncIterable<Uint8Array>, delimit
         head.push(bytes[i]!);
       }
       if (end === -1) continue;
-      delim = detectDelimiter(String.fromCharCode(...head.slice(0, 10_000)));
-      const held = head;
+      count.delim = detectDelimiter(String.fromCharCode(...head.slice(0, 10_000)));
+      countBytes(count, Uint8Array.from(head), 0);
       head = undefined;
-      for (const b of held) step(b);
-      for (let i = end; i < bytes.length; i++) step(bytes[i]!);
+      countBytes(count, bytes, end);
       continue;
     }
-    for (let i = 0; i < bytes.length; i++) step(bytes[i]!);
+    countBytes(count, bytes, 0);
   }
   if (head) {
-    delim = detectDelimiter(String.fromCharCode(...head.slice(0, 10_000)));
-    for (const b of head) step(b);
+    count.delim = detectDelimiter(String.fromCharCode(...head.slice(0, 10_000)));
+    countBytes(count, Uint8Array.from(head), 0);
   }
-  if (content) records++;
-  return records;
+  if (count.content) count.records++;
+  return count.records;
+}
+
+const FIELD_START = 0;
+const UNQUOTED = 1;
+const QUOTED = 2;
+const QUOTE_IN_QUOTED = 3;
+
+interface CountState {
+  delim: number;
+  state: number;
+  records: number;
+  /** The record so far has a non-blank character. */
+  content: boolean;
+  afterCr: boolean;
+}
+
+/**
+ * The counter's state machine over one chunk, in local variables (a function call per byte
+ * cost a 1M-row import ~1 s of its 30). Inside a field already known to have content, it
+ * only looks for what ends the field: the next quote of a quoted field, or the next
+ * delimiter or line break of an unquoted one.
+ */
+function countBytes(count: CountState, bytes: Uint8Array, from: number): void {
+  const { delim } = count;
+  let { state, records, content, afterCr } = count;
+  const n = bytes.length;
+  for (let i = from; i < n; i++) {
+    let b = bytes[i]!;
+    if (state === QUOTE_IN_QUOTED) {
+      if (b === QUOTE) {
+        content = true;
+        state = QUOTED;
+        continue;
+      }
+      state = UNQUOTED;
+    }
+    if (state === QUOTED) {
+      if (content) {
+        while (b !== QUOTE && ++i < n) b = bytes[i]!;
+        if (i < n) state = QUOTE_IN_QUOTED;
+        continue;
+      }
+      if (b === QUOTE) state = QUOTE_IN_QUOTED;
+      else if (b !== 32 && b !== 9 && b !== LF && b !== CR) content = true;
+      continue;
+    }
+    if (afterCr) {
+      afterCr = false;
+      if (b === LF) continue;
+    }
+    if (state === UNQUOTED && content) {
+      while (b !== LF && b !== CR && b !== delim) {
+        if (++i === n) break;
+        b = bytes[i]!;
+      }
+      if (i === n) break;
+    }
+    if (b === LF || b === CR) {
+      if (content) records++;
+      content = false;
+      state = FIELD_START;
+      afterCr = b === CR;
+      continue;
+    }
+    if (b === delim) {
+      state = FIELD_START;
+      continue;
+    }
+    if (b === QUOTE && state === FIELD_START) {
+      state = QUOTED;
+      continue;
+    }
+    if (b !== 32 && b !== 9) content = true;
+    state = UNQUOTED;
+  }
+  Object.assign(count, { state, records, content, afterCr });
 }

@@ -151,15 +151,21 @@ describe.each(storageTargets())('customer import on $name', (target) => {
   });
 
   it('screens numbers against the do-not-call lists: skips those rows, or imports them but keeps them off the pre-dial list', async () => {
-    await compliance.dnc.add(db.tenants.a, { customerPackageId: packageId, numbers: ['0699999999'], by: 'boss' });
-    const file = 'name,phone\nBlocked,06 99 99 99 99\nFine,0611111111\n';
+    await compliance.dnc.add(db.tenants.a, { customerPackageId: packageId, numbers: ['0699999999', '0688888888'], by: 'boss' });
+    // The whole batch is screened at once: each row answers for its own numbers, wherever the blocked one is.
+    const file = 'name,phone\nBlocked,06 99 99 99 99\nFine,0611111111\nNo number,\nSecond blocked,0622222222;0688888888\nTwo fine,0633333333;0644444444\n';
     const skipped = await importFile(file, { dnc: 'skip', importToPreDial: true });
-    expect(skipped).toMatchObject({ succeeded: 1, failed: 1, result: { dncScreening: 'applied' } });
-    expect((await errorsOf(skipped))[0]).toMatchObject({ line: 2, reason: 'phones: +33699999999 must not be called (dnc)' });
+    expect(skipped).toMatchObject({ succeeded: 3, failed: 2, result: { dncScreening: 'applied' } });
+    expect(await errorsOf(skipped)).toMatchObject([
+      { line: 2, reason: 'phones: +33699999999 must not be called (dnc)' },
+      { line: 5, reason: 'phones: +33688888888 must not be called (dnc)' },
+    ]);
+    expect((await customers()).map((c) => c.name)).toEqual(['Fine', 'No number', 'Two fine']);
     const flagged = await importFile(file, { dnc: 'flag', importToPreDial: true });
-    expect(flagged).toMatchObject({ succeeded: 2, failed: 0, result: { flagged: 1, preDial: 0, duplicates: 1 } });
-    expect((await customers()).map((c) => c.name)).toEqual(['Blocked', 'Fine']);
-    expect((await db.storage.preDial.list(db.tenants.a)).map((e) => e.number)).toEqual(['+33611111111']);
+    expect(flagged).toMatchObject({ succeeded: 5, failed: 0, result: { flagged: 2, preDial: 0, duplicates: 2 } });
+    // A row without a number is no one's duplicate: a second customer.
+    expect((await customers()).map((c) => c.name)).toEqual(['Blocked', 'Fine', 'No number', 'No number', 'Second blocked', 'Two fine']);
+    expect((await db.storage.preDial.list(db.tenants.a)).map((e) => e.number).sort()).toEqual(['+33611111111', '+33633333333']);
   });
 
   it('a number it adds to a highlighted customer is refused by the screen as soon as its batch commits', async () => {
@@ -182,6 +188,22 @@ describe.each(storageTargets())('customer import on $name', (target) => {
     expect(await compliance.mayCall(db.tenants.a, packageId, '+33633333333')).toBe(true);
     expect(await compliance.mayCall(db.tenants.a, packageId, '+33655555555')).toBe(true);
     expect(compliance.highlights.size(db.tenants.a)).toBe(1);
+  });
+
+  it('a row whose numbers belong to different customers is an error naming how many; a row whose numbers all belong to one updates it', async () => {
+    const service = new CustomerService(db.storage, db.clock);
+    for (const [name, phone] of [['A', '0600000001'], ['B', '0600000002'], ['C', '0600000003']]) await service.create(db.tenants.a, { packageId, name, phones: [phone] });
+    const csv = ['name,phone,company', 'Two,0600000001;0600000002,X', 'Three,0600000001;0600000003;0600000002,Y', 'Same,0600000003;0600000003,Z', 'Added,0600000002;0600000009,W'].join('\n');
+    const job = await importFile(csv);
+    expect(job).toMatchObject({ status: 'done', succeeded: 2, failed: 2, result: { created: 0, duplicates: 2, updated: 2 } });
+    expect(await errorsOf(job)).toEqual([
+      { line: 2, reason: 'phones: its numbers belong to 2 different customers', cells: ['Two', '0600000001;0600000002', 'X'] },
+      { line: 3, reason: 'phones: its numbers belong to 3 different customers', cells: ['Three', '0600000001;0600000003;0600000002', 'Y'] },
+    ]);
+    const [a, b, c] = await customers();
+    expect(a).toMatchObject({ name: 'A', phones: ['+33600000001'], custom: {} });
+    expect(b).toMatchObject({ name: 'Added', phones: ['+33600000002', '+33600000009'], custom: { company: 'W' } });
+    expect(c).toMatchObject({ name: 'Same', phones: ['+33600000003'], custom: { company: 'Z' } });
   });
 
   it('keeps the package rules: numbers globally unique across packages, unique key fields', async () => {

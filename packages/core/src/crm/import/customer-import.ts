@@ -31,6 +31,9 @@ import { decodeText, importEncodings, type DetectedEncoding } from './text-decod
 /** The kind of the background job that imports customers. */
 export const CUSTOMER_IMPORT_JOB = 'customer-import';
 
+/** What a row adds to the number index (number, scope, row id, SQLite's cell and page overhead): the page cache the import asks for. */
+const NUMBER_INDEX_BYTES_PER_ROW = 48;
+
 /** Custom field types an import can create from a column (the others need options to be set up first). */
 const creatableTypes = ['input', 'textarea', 'phone', 'email', 'date', 'link', 'address', 'number'] as const;
 
@@ -197,8 +200,9 @@ export class CustomerImports implements JobHandler {
     });
 
     // First commit: the data source and the new fields, with the total — once, even across restarts.
+    let total = job.total ?? 0;
     if (state.dataSourceId === undefined) {
-      const total = Math.max(0, (await countCsvRecords(this.open(options.source), options.delimiter)) - (options.firstRowIsHeader ? 1 : 0));
+      total = Math.max(0, (await countCsvRecords(this.open(options.source), options.delimiter)) - (options.firstRowIsHeader ? 1 : 0));
       await context.commit(async (trx) => {
         const ctx: RepositoryContext = { db: trx, dialect: storage.dialect, clock: this.deps.clock, newId: randomUUID };
         const sources = new LabelRepository(ctx, 'data_sources', 'Data source');
@@ -336,7 +340,8 @@ export class CustomerImports implements JobHandler {
       }
     };
     const csv = new CsvReader(options.delimiter);
-    const restore = await relaxCheckpoints(storage.knex, storage.dialect);
+    // A page cache about the size of the number index the rows go into (decision 50).
+    const restore = await relaxCheckpoints(storage.knex, storage.dialect, { cacheKiB: (total * NUMBER_INDEX_BYTES_PER_ROW) / 1024 });
     try {
       for await (const text of decodeText(this.open(options.source), options.encoding, (d) => (detected = d))) await take(csv.push(text));
       await take(csv.end());

@@ -8,6 +8,7 @@ import type { CustomFieldConfig } from '../model.js';
 import type { ColumnMapping } from './column-mapping.js';
 import type { CsvRecord } from './csv-reader.js';
 import type { NumberMemo } from './number-memo.js';
+import { acceptedAsIs } from './standard-values.js';
 
 /** A dictionary as an import uses it: the field whose value finds an entry, and its columns resolved to fields. */
 export interface ImportDictionary {
@@ -65,7 +66,7 @@ export interface CustomerRow {
   cells: string[];
   values: NewCustomerValues;
   /** Fields the row gave a value for: what an update of an existing customer replaces. */
-  given: ReadonlySet<string>;
+  given: GivenFields;
   /** Tag names of the row no tag has yet: created by the batch. */
   newTags: string[];
   /** Custom fields required by the package that the row leaves empty: a new customer needs them, an update does not. */
@@ -79,6 +80,18 @@ export interface RejectedRow {
 }
 
 const PHONE_SEPARATORS = /[;,|\n\r]+/;
+
+/** The fields a row gave a value for, read from the row itself (no set built per row). */
+class GivenFields {
+  constructor(
+    private readonly raw: Readonly<Record<string, string>>,
+    private readonly phones: boolean,
+  ) {}
+
+  has(field: string): boolean {
+    return field === 'phones' ? this.phones : this.raw[field] !== undefined;
+  }
+}
 const GENDERS: Record<string, 'male' | 'female' | 'other'> = {
   male: 'male', m: 'male', man: 'male', '男': 'male', '男性': 'male',
   female: 'female', f: 'female', woman: 'female', '女': 'female', '女性': 'female',
@@ -108,11 +121,12 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
   for (const column of rules.mapping.columns) {
     let cell = cells[column.index];
     if (cell === undefined) continue;
-    if (NEUTRALISED.test(cell)) cell = cell.slice(1);
+    if (cell.charCodeAt(0) === 39 && NEUTRALISED.test(cell)) cell = cell.slice(1);
     cell = cell.trim();
     if (cell === '') continue;
     if (column.field === 'phones') {
-      for (const part of cell.split(PHONE_SEPARATORS)) if (part.trim() !== '') phones.push(part.trim());
+      if (!PHONE_SEPARATORS.test(cell)) phones.push(cell);
+      else for (const part of cell.split(PHONE_SEPARATORS)) if (part.trim() !== '') phones.push(part.trim());
     } else {
       raw[column.field] = cell;
     }
@@ -133,8 +147,7 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
     else if (!numbers.includes(number)) numbers.push(number);
   }
 
-  const given = new Set<string>(Object.keys(raw));
-  if (numbers.length > 0) given.add('phones');
+  const given = new GivenFields(raw, numbers.length > 0);
   const customRaw: Record<string, string> = {};
   for (const field of rules.fields) {
     const value = raw[field.name];
@@ -147,9 +160,11 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
   const ageText = raw['age'];
   if (ageText !== undefined && !AGE.test(ageText)) issues.push({ path: 'age', message: 'a whole number of years expected' });
 
-  const tags = [...rules.fixed.tagIds];
+  // The import's own tags, shared by every row that names none (rows' values are never changed in place).
+  let tags = rules.fixed.tagIds as string[];
   const newTags: string[] = [];
   if (raw['tags'] !== undefined) {
+    tags = [...tags];
     for (const name of raw['tags'].split(/[;,|]/)) {
       const trimmed = name.trim().slice(0, 100);
       if (trimmed === '') continue;
@@ -174,27 +189,15 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
     tags,
     agentNumber: raw['agentNumber'] ?? rules.fixed.agentNumber,
   };
-  const parsed = rules.schema.safeParse(input);
-  if (!parsed.success) issues.push(...fieldIssuesFromZod(parsed.error));
-  if (issues.length > 0 || !parsed.success) return { line, cells, reason: issues.map((i) => `${i.path}: ${i.message}`).join('; ') || 'invalid' };
+  // The schema is asked only when the values are not plainly acceptable as they are (rare): it decides and words the reasons.
+  let d: Partial<Parsed> = input as Partial<Parsed>;
+  if (!acceptedAsIs(input)) {
+    const parsed = rules.schema.safeParse(input);
+    if (parsed.success) d = parsed.data as Partial<Parsed>;
+    else issues.push(...fieldIssuesFromZod(parsed.error));
+  }
+  if (issues.length > 0) return { line, cells, reason: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
 
-  // Fields outside the narrowed schema are the values checked once, or their defaults.
-  const d = parsed.data as Partial<Parsed>;
-  const c = {
-    packageId: rules.packageId,
-    name: d.name ?? input.name,
-    phones: d.phones ?? numbers,
-    email: d.email ?? null,
-    gender: d.gender ?? null,
-    age: d.age ?? null,
-    address: d.address ?? null,
-    area: d.area ?? null,
-    notes: d.notes ?? null,
-    tags: d.tags ?? tags,
-    dataSourceId: rules.fixed.dataSourceId,
-    taskId: rules.fixed.taskId,
-    agentNumber: d.agentNumber ?? input.agentNumber,
-  };
   const missingRequired: string[] = [];
   for (const f of rules.fields) if (f.required && custom.values[f.name] === undefined && rules.defaults[f.name] === undefined) missingRequired.push(f.name);
   return {
@@ -203,21 +206,22 @@ export function readCustomerRow(record: CsvRecord, rules: RowRules): CustomerRow
     given,
     newTags,
     missingRequired,
+    // Fields outside the narrowed schema are the values checked once, or their defaults.
     values: {
-      packageId: c.packageId,
-      name: c.name,
-      phones: c.phones,
-      email: c.email,
-      gender: c.gender,
-      age: c.age,
-      address: c.address,
-      area: c.area,
-      notes: c.notes,
+      packageId: rules.packageId,
+      name: d.name ?? input.name,
+      phones: d.phones ?? numbers,
+      email: d.email ?? null,
+      gender: d.gender ?? null,
+      age: d.age ?? null,
+      address: d.address ?? null,
+      area: d.area ?? null,
+      notes: d.notes ?? null,
       custom: custom.values as Record<string, CustomValue>,
-      tags: c.tags,
-      dataSourceId: c.dataSourceId,
-      taskId: c.taskId,
-      agentNumber: c.agentNumber,
+      tags: d.tags ?? tags,
+      dataSourceId: rules.fixed.dataSourceId,
+      taskId: rules.fixed.taskId,
+      agentNumber: d.agentNumber ?? input.agentNumber,
       allocatedAt: null,
       totalCalls: 0,
       lastCallResult: null,

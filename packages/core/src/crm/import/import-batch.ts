@@ -99,20 +99,24 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const flagged = new Set<CustomerRow>();
   let live: CustomerRow[] = [...rows];
   if (settings.screen && settings.dnc !== 'ignore') {
-    live = [];
-    for (const row of rows) {
-      const phones = row.values.phones;
-      const result = phones.length === 0 ? undefined : settings.screen.screenNow(tenantId, settings.packageId, phones);
-      if (!result || result.blocked === 0) {
-        live.push(row);
-        continue;
-      }
-      const index = result.verdicts.findIndex((v) => v !== 0);
-      if (settings.dnc === 'skip') {
-        reject(row, `phones: ${phones[index]} must not be called (${result.blockedBy(index) ?? 'dnc'})`);
-      } else {
-        flagged.add(row);
-        live.push(row);
+    // The whole batch's numbers in one screening; each row's numbers are a run of them.
+    const all: string[] = [];
+    for (const row of rows) for (const phone of row.values.phones) all.push(phone);
+    const result = settings.screen.screenNow(tenantId, settings.packageId, all);
+    if (result.blocked > 0) {
+      live = [];
+      let start = 0;
+      for (const row of rows) {
+        const end = start + row.values.phones.length;
+        let index = start;
+        while (index < end && result.verdicts[index] === 0) index++;
+        start = end;
+        if (index === end) live.push(row);
+        else if (settings.dnc === 'skip') reject(row, `phones: ${all[index]} must not be called (${result.blockedBy(index) ?? 'dnc'})`);
+        else {
+          flagged.add(row);
+          live.push(row);
+        }
       }
     }
   }
@@ -181,35 +185,40 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const freshById = new Map<string, Pending>();
   const updates = new Map<string, CustomerRow[]>();
   const preDial = new Map<string, string>();
+  const noDefaults = Object.keys(settings.defaults).length === 0;
   rows: for (const row of live) {
-    const ids = new Set<string>();
+    let match: string | undefined;
+    let owners = 0;
     for (const number of row.values.phones) {
       if (elsewhere.has(number)) {
         reject(row, `phones: ${number} belongs to a customer of another package, and ${globallyUnique ? "this package's" : "that package's"} numbers are globally unique`);
         continue rows;
       }
       const id = owner.get(number);
-      if (id !== undefined) ids.add(id);
+      if (id !== undefined && id !== match) {
+        owners = match === undefined ? 1 : new Set(row.values.phones.map((n) => owner.get(n)).filter((o) => o !== undefined)).size;
+        match ??= id;
+      }
     }
-    if (ids.size > 1) {
-      reject(row, `phones: its numbers belong to ${ids.size} different customers`);
+    if (owners > 1) {
+      reject(row, `phones: its numbers belong to ${owners} different customers`);
       continue;
     }
-    const [match] = ids;
     if (match === undefined) {
       if (row.missingRequired.length > 0) {
         reject(row, row.missingRequired.map((name) => `custom.${name}: required`).join('; '));
         continue;
       }
-      // A new customer: the fields its row leaves empty take their defaults.
-      const values = { ...row.values, custom: { ...settings.defaults, ...row.values.custom }, allocatedAt: allocatedAt(row.values, settings.now) };
-      const clash = uniqueClash(values, () => true);
+      // A new customer: the fields its row leaves empty take their defaults (the row itself when nothing changes: rows are never changed in place).
+      const allocated = allocatedAt(row.values, settings.now);
+      const values = noDefaults && allocated === null ? row.values : { ...row.values, custom: { ...settings.defaults, ...row.values.custom }, allocatedAt: allocated };
+      const clash = uniqueClash(values, everyField);
       if (clash !== undefined) {
         reject(row, clash);
         continue;
       }
       const pending: Pending = { id: settings.newId(), row, values };
-      hold(values, () => true, pending.id);
+      hold(values, everyField, pending.id);
       fresh.push(pending);
       freshById.set(pending.id, pending);
       for (const number of row.values.phones) owner.set(number, pending.id);
@@ -244,6 +253,8 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   outcome.preDial = await listForPreDial(db, settings, preDial);
   return outcome;
 }
+
+const everyField = (): boolean => true;
 
 /** A customer's value of a unique field, as the index compares it. */
 function uniqueValue(values: CustomerRow['values'], field: string): string | number | undefined {

@@ -14,7 +14,8 @@ import type { EnqueueRequest } from './queue-calls.js';
 import type { Agent } from './model.js';
 import type { AgentEvent, QueueLogEntry } from './records.js';
 import { RecordsWriter, type RecordSink } from './records-writer.js';
-import { parseFeatureCode, runAgentFeature } from './feature-codes.js';
+import { featureCodesSchema, type AgentFeatureCodeKey, type FeatureCodes } from '../routing/model.js';
+import { agentFeatureCodes, parseFeatureCode, runAgentFeature, type AgentFeatureCodes } from './feature-codes.js';
 import { takeSnapshot, type AcdSnapshot, type AgentSortOrder } from './snapshot.js';
 import { TenantAcd } from './tenant-acd.js';
 
@@ -49,6 +50,8 @@ export class Acd {
   private readonly onMedia = (event: MediaEvent) => this.route(event);
   /** Legs on agents' phones that no queue made, by call id. */
   private readonly personal = new Map<string, { tenant: TenantAcd; agentNumber: string; otherNumber: string }>();
+  /** Each tenant's agent feature codes (its routing settings), read when it loads and replaced when they change. */
+  private readonly featureCodes = new Map<string, AgentFeatureCodes>();
   private started = false;
 
   constructor(private readonly options: AcdOptions) {
@@ -65,6 +68,7 @@ export class Acd {
     this.options.media.events.off('event', this.onMedia);
     for (const tenant of this.tenants.values()) tenant.close();
     this.tenants.clear();
+    this.featureCodes.clear();
     await this.writer.flush();
   }
 
@@ -95,7 +99,7 @@ export class Acd {
   private async load(tenantId: string): Promise<TenantAcd> {
     const { storage, media, clock, random, logger, destinations } = this.options;
     const tenantRow = await storage.tenants.get(tenantId);
-    const [agents, groups] = await Promise.all([allAgents(storage, tenantId), storage.agentGroups.listAll(tenantId)]);
+    const [agents, groups, settings] = await Promise.all([allAgents(storage, tenantId), storage.agentGroups.listAll(tenantId), storage.routingSettings.get(tenantId)]);
     const tenant = new TenantAcd({
       tenantId,
       timeZone: tenantRow.timeZone,
@@ -114,6 +118,8 @@ export class Acd {
     });
     for (const agent of agents) tenant.upsertAgent(agent);
     for (const group of groups) tenant.upsertGroup(group);
+    // Codes handed over while this load read the settings are newer than what it read.
+    if (!this.featureCodes.has(tenantId)) this.featureCodes.set(tenantId, agentFeatureCodes(settings.featureCodes));
     this.tenants.set(tenantId, tenant);
     this.start();
     return tenant;
@@ -131,6 +137,14 @@ export class Acd {
     } else {
       tenant.removeAgent(agentNumber);
     }
+  }
+
+  /**
+   * After the tenant's feature codes changed (its routing settings were saved): the next
+   * call an agent's phone dials is read with these. Synchronous, so no call slips in between.
+   */
+  useFeatureCodes(tenantId: string, codes: Pick<FeatureCodes, AgentFeatureCodeKey>): void {
+    this.featureCodes.set(tenantId, agentFeatureCodes(codes));
   }
 
   /** After a group was created, changed or deleted in storage. */
@@ -188,23 +202,30 @@ export class Acd {
   }
 
   /**
-   * An agent's phone dialed: a feature code (check in, check out, idle, pause) runs here.
+   * An agent's phone dialed: one of its tenant's agent feature codes (check in, check out,
+   * idle, pause) runs here.
    * The tenant is the one agent with that number among the loaded tenants; SIP domains
    * tell tenants apart once routing knows them.
    */
   private onAgentDialed(callId: string, extension: string, dialed: string): boolean {
-    const parsed = parseFeatureCode(dialed);
-    if (!parsed) return false;
     const tenant = this.ownerOf(extension);
     if (!tenant) {
-      this.options.logger.warn({ extension, dialed }, 'feature code from an extension no single tenant owns');
-      return true;
+      // Each tenant has its own codes: with no single owner, the call is nobody's to run.
+      const isCode = [...this.tenants.values()].some((t) => t.agents.has(extension) && parseFeatureCode(dialed, this.featureCodesOf(t.deps.tenantId)));
+      if (isCode) this.options.logger.warn({ extension, dialed }, 'feature code from an extension no single tenant owns');
+      return isCode;
     }
+    const parsed = parseFeatureCode(dialed, this.featureCodesOf(tenant.deps.tenantId));
+    if (!parsed) return false;
     void (async () => {
       const reasons = await this.options.storage.pauseReasons.list(tenant.deps.tenantId, { enabledOnly: true }).catch(() => []);
       await runAgentFeature(tenant, this.options.media, this.options.logger, { callId, agentNumber: extension, ...parsed, pauseReasons: reasons.map((r) => r.name) });
     })().catch((error: unknown) => this.options.logger.warn({ err: error, callId }, 'feature code failed'));
     return true;
+  }
+
+  private featureCodesOf(tenantId: string): AgentFeatureCodes {
+    return this.featureCodes.get(tenantId) ?? DEFAULT_FEATURE_CODES;
   }
 
   // ── what routing asks about agents (synchronous: routing loads the tenant first) ──
@@ -404,6 +425,9 @@ export class Acd {
     return takeSnapshot(await this.tenant(tenantId), options);
   }
 }
+
+/** A tenant that never saved routing settings has the default codes. */
+const DEFAULT_FEATURE_CODES = agentFeatureCodes(featureCodesSchema.parse({}));
 
 async function allAgents(storage: Storage, tenantId: string): Promise<Agent[]> {
   const page = 1000;

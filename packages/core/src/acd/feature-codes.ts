@@ -2,20 +2,28 @@ import type { MediaAdapter } from '../media/media-adapter.js';
 import type { MediaEvent } from '../media/media-events.js';
 import { file } from '../media/media-ref.js';
 import type { Logger } from '../logging/logger.js';
+import type { AgentFeatureCodeKey, FeatureCodes } from '../routing/model.js';
 import { verifyPin } from './pin.js';
 import type { TenantAcd } from './tenant-acd.js';
 
 /** What an agent can do by dialing from their phone (manual §3.7.7). */
 export type AgentFeature = 'check-in' | 'check-out' | 'idle' | 'pause';
 
-/** The default codes; `*71500` checks in to group 500 only, `*74` + a digit picks the pause reason by number. */
-export const DEFAULT_AGENT_FEATURE_CODES: Readonly<Record<string, AgentFeature>> = { '*71': 'check-in', '*72': 'check-out', '*73': 'idle', '*74': 'pause' };
+/** A tenant's agent feature codes, by code. */
+export type AgentFeatureCodes = Readonly<Record<string, AgentFeature>>;
 
-export function parseFeatureCode(dialed: string, codes: Readonly<Record<string, AgentFeature>> = DEFAULT_AGENT_FEATURE_CODES): { feature: AgentFeature; argument: string } | undefined {
-  // The longest code that prefixes the dialed digits wins (`*71` before `*7`).
-  const code = Object.keys(codes)
-    .filter((c) => dialed.startsWith(c))
-    .sort((a, b) => b.length - a.length)[0];
+/**
+ * The agent codes among a tenant's feature codes (its routing settings; by default `*71`
+ * check in, `*72` check out, `*73` idle, `*74` pause).
+ */
+export function agentFeatureCodes(codes: Pick<FeatureCodes, AgentFeatureCodeKey>): AgentFeatureCodes {
+  return { [codes.agentCheckIn]: 'check-in', [codes.agentCheckOut]: 'check-out', [codes.agentIdle]: 'idle', [codes.agentPause]: 'pause' };
+}
+
+/** What the digits ask for: the code and what follows it (`*71500`: check in to group 500 only; `*74` + a digit: the pause reason by number). */
+export function parseFeatureCode(dialed: string, codes: AgentFeatureCodes): { feature: AgentFeature; argument: string } | undefined {
+  // The settings refuse a code that is a prefix of another, so at most one matches.
+  const code = Object.keys(codes).find((c) => dialed.startsWith(c));
   return code === undefined ? undefined : { feature: codes[code]!, argument: dialed.slice(code.length) };
 }
 

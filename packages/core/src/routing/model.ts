@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { destinationSchema } from '../destination/destination.js';
 import { mediaRefSchema } from '../media/media-ref.js';
+import { parkSlots } from './phone-features.js';
 
 /**
  * The inbound routing objects of manual §3.5–3.7 as zod schemas: what the REST API
@@ -215,9 +216,16 @@ export const blacklistTreatmentSchema = z.discriminatedUnion('kind', [
 ]);
 export type BlacklistTreatment = z.infer<typeof blacklistTreatmentSchema>;
 
+/** The codes an agent's phone dials to change the agent's state: the ACD runs them. */
+export const agentFeatureCodeKeys = ['agentCheckIn', 'agentCheckOut', 'agentIdle', 'agentPause'] as const;
+export type AgentFeatureCodeKey = (typeof agentFeatureCodeKeys)[number];
+
 const featureCodeSchema = z.string().regex(/^\*?[0-9]{1,6}$/, 'digits, optionally after *');
 
-/** The phone feature codes of manual §3.7.7 beyond the ACD's own (*71–*74: check in, check out, idle, pause). */
+/**
+ * The phone feature codes of manual §3.7.7, the administrator's to set. The agent ones
+ * (check in, check out, idle, pause) are the ACD's; routing runs the others.
+ */
 export const featureCodesSchema = z
   .object({
     /** Parking: dialling it parks the call the phone is talking on in the first free of the 20 slots after it (900 → 901–920); a slot number retrieves from any phone. */
@@ -233,17 +241,35 @@ export const featureCodesSchema = z
     listen: featureCodeSchema.default('*31'),
     whisper: featureCodeSchema.default('*32'),
     barge: featureCodeSchema.default('*33'),
+    /** Checks the agent in to all its dynamic groups, or followed by a group number to that group only (`*71500`). */
+    agentCheckIn: featureCodeSchema.default('*71'),
+    /** Checks the agent out of all its dynamic groups, or followed by a group number out of that group only. */
+    agentCheckOut: featureCodeSchema.default('*72'),
+    /** Ends the agent's pause: ready for calls. */
+    agentIdle: featureCodeSchema.default('*73'),
+    /** Pauses the agent; followed by a digit, with the n-th enabled pause reason (default the first). */
+    agentPause: featureCodeSchema.default('*74'),
   })
   .superRefine((codes, ctx) => {
-    const starred = Object.entries(codes).filter(([key]) => key !== 'park');
-    for (const [key, code] of starred) {
-      // The ACD's *71–*74 and the other codes must not be prefixes of each other, or one would shadow the other.
-      for (const acd of ['*71', '*72', '*73', '*74']) {
-        if (acd.startsWith(code) || code.startsWith(acd)) ctx.addIssue({ code: 'custom', path: [key], message: `clashes with the ACD's feature code ${acd}` });
+    // The monitor and agent codes take digits after them, so a code that is a prefix of
+    // another (or the same) would make the other one ambiguous.
+    const dialled = Object.entries(codes).filter(([key]) => key !== 'park');
+    for (const [key, code] of dialled) {
+      for (const [other, otherCode] of dialled) {
+        if (other === key) continue;
+        if (otherCode === code) ctx.addIssue({ code: 'custom', path: [key], message: `is also the code of ${other}` });
+        else if (otherCode.startsWith(code)) ctx.addIssue({ code: 'custom', path: [key], message: `is a prefix of ${other} (${otherCode})` });
+        else if (code.startsWith(otherCode)) ctx.addIssue({ code: 'custom', path: [key], message: `starts with the code of ${other} (${otherCode})` });
       }
-      for (const [other, otherCode] of starred) {
-        if (other !== key && otherCode.startsWith(code)) ctx.addIssue({ code: 'custom', path: [key], message: `is a prefix of ${other} (${otherCode})` });
-      }
+    }
+    // The ACD answers an agent code before routing sees the call, so one written without a
+    // star must leave the park number and its slots alone. (The others were never checked
+    // against park, and settings stored before must keep parsing.)
+    const parking = [codes.park, ...parkSlots(codes.park)];
+    for (const key of agentFeatureCodeKeys) {
+      const code = codes[key];
+      const clash = parking.find((number) => number.startsWith(code) || code.startsWith(number));
+      if (clash !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `clashes with the park number or slot ${clash}` });
     }
   });
 export type FeatureCodes = z.infer<typeof featureCodesSchema>;

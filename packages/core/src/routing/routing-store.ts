@@ -25,6 +25,8 @@ const KINDS: Record<RoutingObjectKind, { list: ConfigList; edge: string; target:
 /** Told after every change, so running calls keep their snapshot and the next call sees the new configuration. */
 export interface RoutingReloader {
   reload(tenantId: string): void;
+  /** After the routing settings were saved, with what was saved (`reload` included). */
+  settingsChanged(tenantId: string, settings: RoutingSettings): void;
 }
 
 /**
@@ -128,7 +130,7 @@ export class RoutingStore {
       const parsed = routingSettingsSchema.safeParse(merged);
       if (parsed.success) this.assertGraph({ ...config, settings: parsed.data }, 'routing settings');
       const saved = await this.storage.routingSettings.put(tenantId, merged);
-      this.reloader.reload(tenantId);
+      this.reloader.settingsChanged(tenantId, saved);
       return saved;
     });
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Acd } from '../acd/acd.js';
+import { agentFeatureCodes, parseFeatureCode } from '../acd/feature-codes.js';
 import type { QueueLogEntry } from '../acd/records.js';
 import type { Clock } from '../clock/clock.js';
 import type { Destination, DestinationHandler } from '../destination/destination.js';
@@ -24,6 +25,7 @@ import { PhoneFeatures } from './phone-feature-runner.js';
 import { parsePhoneFeature, type PhoneFeature } from './phone-features.js';
 import { ringOne } from './ring-group.js';
 import { loadTenantRouting, type TenantRouting } from './tenant-routing.js';
+import type { RoutingSettings } from './model.js';
 
 export interface RoutingOptions {
   storage: Storage;
@@ -115,6 +117,16 @@ export class Routing {
   reload(tenantId: string): void {
     this.tenants.delete(tenantId);
     this.didNumbers = undefined;
+  }
+
+  /**
+   * After the tenant's routing settings were saved: as `reload`, and the ACD, which answers
+   * agent feature codes as a call starts (before routing has read anything), takes the new
+   * codes at once.
+   */
+  settingsChanged(tenantId: string, settings: RoutingSettings): void {
+    this.reload(tenantId);
+    this.options.acd.useFeatureCodes(tenantId, settings.featureCodes);
   }
 
   tenant(tenantId: string): Promise<TenantRouting> {
@@ -246,7 +258,7 @@ export class Routing {
     return connected || session.isOver;
   }
 
-  /** An agent's phone dialled an IVR, a ring group, an agent group or another agent. Feature codes are the ACD's. */
+  /** An agent's phone dialled an IVR, a ring group, an agent group or another agent, or a phone feature code. The agent feature codes are the ACD's. */
   private async internal(event: CallIncomingEvent, extension: string): Promise<void> {
     const tenantId = this.options.acd.tenantOfAgent(extension);
     if (!tenantId) return;
@@ -259,8 +271,8 @@ export class Routing {
       await this.phoneFeatures.run(tenant, event.callId, extension, feature);
       return;
     }
-    // Other star codes are the ACD's (*71–*74) or unknown.
-    if (event.dialed.startsWith('*')) return;
+    // The agent codes are the ACD's to run; other star codes are unknown.
+    if (parseFeatureCode(event.dialed, agentFeatureCodes(tenant.settings.featureCodes)) || event.dialed.startsWith('*')) return;
     const target = tenant.byExtension.get(event.dialed);
     const destination: Destination | undefined = target
       ? target.kind === 'ivr'

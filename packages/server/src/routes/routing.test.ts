@@ -83,11 +83,41 @@ describe('routing over HTTP', () => {
     expect(records.sort()).toEqual(['added', 'added', 'approved', 'submitted']);
   });
 
+  it("sets the agents' feature codes (§3.7.7): the next call from a phone uses them, and a clash is refused with 400", async () => {
+    const before = await s.call('GET', '/api/v1/routing-settings', { token });
+    expect(before.body.featureCodes).toMatchObject({ agentCheckIn: '*71', agentCheckOut: '*72', agentIdle: '*73', agentPause: '*74' });
+    const clash = await s.call('PATCH', '/api/v1/routing-settings', { token, body: { featureCodes: { agentCheckIn: '*81' } } });
+    expect(clash).toMatchObject({ status: 400, type: expect.stringContaining('problem+json'), body: { code: 'VALIDATION' } });
+    expect(clash.body.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'body.featureCodes.agentCheckIn', message: 'starts with the code of pickup (*8)' },
+        { path: 'body.featureCodes.pickup', message: 'is a prefix of agentCheckIn (*81)' },
+      ]),
+    );
+    const saved = await s.call('PATCH', '/api/v1/routing-settings', { token, body: { featureCodes: { agentCheckIn: '*81', pickup: '*88' } } });
+    expect(saved).toMatchObject({ status: 200, body: { featureCodes: { agentCheckIn: '*81', pickup: '*88', agentCheckOut: '*72', agentPause: '*74' } } });
+    expect((await s.call('GET', '/api/v1/routing-settings', { token })).body.featureCodes.agentCheckIn).toBe('*81');
+
+    expect((await s.call('POST', '/api/v1/agents', { token, body: { number: '4001', sipPassword: 'sip-secret-1' } })).status).toBe(201);
+    expect((await s.call('POST', '/api/v1/agent-groups', { token, body: { name: 'Desk', number: '640', members: [{ agentNumber: '4001' }] } })).status).toBe(201);
+    s.switchboard.simulator!.setExtension('4001', { answer: 2_000 });
+    const checkedIn = async () => (await s.call('GET', '/api/v1/acd/snapshot?groups=640', { token })).body.groups[0].checkedIn;
+    expect(await checkedIn()).toBe(0);
+    expect((await s.call('POST', '/api/v1/simulator/calls', { token, body: { from: { extension: '4001' }, to: '*81640' } })).status).toBe(201);
+    await s.call('POST', '/api/v1/simulator/advance', { token, body: { ms: 10_000 } });
+    expect(await checkedIn()).toBe(1);
+  });
+
   it('the OpenAPI document describes every routing route', async () => {
     const doc = (await s.call('GET', '/api/v1/openapi.json')).body;
     for (const path of ['/dids', '/dids/{id}', '/incoming-routes', '/ivr-menus/{id}/usage', '/voice-broadcasts', '/ring-groups', '/time-conditions', '/routing-settings', '/region-prefixes', '/blacklist', '/blacklist/{id}/review', '/cdrs', '/cdrs/export']) {
       expect(Object.keys(doc.paths), path).toContain(`/api/v1${path}`);
     }
     expect(JSON.stringify(doc.paths['/api/v1/ivr-menus'].post)).toContain('keys');
+    // The agent codes are tenant settings like the others, read and written with them.
+    for (const method of ['get', 'patch']) {
+      const settings = JSON.stringify(doc.paths['/api/v1/routing-settings'][method]);
+      for (const field of ['agentCheckIn', 'agentCheckOut', 'agentIdle', 'agentPause']) expect(settings, `${method} ${field}`).toContain(`"${field}"`);
+    }
   });
 });

@@ -340,7 +340,7 @@ export class CustomerImports implements JobHandler {
       }
     };
     const csv = new CsvReader(options.delimiter);
-    // A page cache about the size of the number index the rows go into (decision 50).
+    // A page cache about the size of the number index the rows go into (decision 51).
     const restore = await relaxCheckpoints(storage.knex, storage.dialect, { cacheKiB: (total * NUMBER_INDEX_BYTES_PER_ROW) / 1024 });
     try {
       for await (const text of decodeText(this.open(options.source), options.encoding, (d) => (detected = d))) await take(csv.push(text));

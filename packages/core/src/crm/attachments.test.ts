@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/errors.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import type { JobError } from '../jobs/model.js';
+import { CustomerAttachmentRepository } from '../storage/repositories/customer-attachments.js';
 import { storageTargets, useStorage } from '../storage/test-support.js';
-import { CustomerAttachments, DEFAULT_ATTACHMENT_MAX_BYTES, contentTypeOf, sanitizeFileName } from './attachments.js';
+import { CustomerAttachments, DEFAULT_ATTACHMENT_MAX_BYTES, contentTypeOf, sanitizeFileName, type AttachmentReader } from './attachments.js';
 import { CustomerService } from './customers.js';
 import { CustomerImports } from './import/customer-import.js';
 
@@ -188,6 +189,128 @@ describe.each(storageTargets())('customer attachments on $name', (target) => {
     expect((await attachments().get(db.tenants.a, contract.id)).fileName).toBe('contract.pdf');
   });
 
+  it('is read as the customers holding it are: an agent through its own customers, through fields not hidden from its role, nobody through a closed package; unheld, by its uploader and those who read every customer', async () => {
+    const packageId = await packageWithAttachmentField();
+    const secret = await db.storage.customFields.create(db.tenants.a, { packageId: null, name: 'secret', displayName: 'Secret', type: 'attachment', permissions: { agent: 'hidden' } });
+    const ann: AttachmentReader = { role: 'agent', username: '1001', agentNumber: '1001' };
+    const bob: AttachmentReader = { role: 'agent', username: '1002', agentNumber: '1002' };
+    const sue: AttachmentReader = { role: 'supervisor', username: 'sue' };
+    const reads = async (id: string, reader: AttachmentReader) => {
+      const [meta, content] = await Promise.allSettled([attachments().get(db.tenants.a, id, reader), attachments().content(db.tenants.a, id, reader)]);
+      for (const refused of [meta, content].filter((r) => r.status === 'rejected')) expect(refused.reason).toBeInstanceOf(NotFoundError);
+      return [meta.status === 'fulfilled', content.status === 'fulfilled'];
+    };
+
+    // Uploaded by agent 1001, held by no customer yet: its uploader and the supervisor read it, the other agent does not.
+    const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf', createdBy: '1001' }, PDF);
+    expect([await reads(contract.id, ann), await reads(contract.id, sue), await reads(contract.id, bob)]).toEqual([[true, true], [true, true], [false, false]]);
+    // Held by a customer allocated to agent 1002: it follows the customer, not the uploader.
+    const held = await customers().create(db.tenants.a, { packageId, name: 'Held', agentNumber: '1002', custom: { contract: [contract.id] } });
+    expect([await reads(contract.id, ann), await reads(contract.id, sue), await reads(contract.id, bob)]).toEqual([[false, false], [true, true], [true, true]]);
+    // Without a reader, no rule: the store's own reads (a delete's check).
+    expect((await attachments().get(db.tenants.a, contract.id)).id).toBe(contract.id);
+
+    // Through a field hidden from agents: only those whose role may see the field.
+    const hidden = await attachments().upload(db.tenants.a, { fileName: 'hidden.pdf', createdBy: '1002' }, PDF);
+    await customers().create(db.tenants.a, { name: 'Secretive', agentNumber: '1002', custom: { secret: [hidden.id] } });
+    expect([await reads(hidden.id, bob), await reads(hidden.id, sue)]).toEqual([[false, false], [true, true]]);
+    await db.storage.customFields.update(db.tenants.a, secret.id, { permissions: { agent: 'view' } });
+    expect(await reads(hidden.id, bob)).toEqual([true, true]);
+
+    // A closed package hides its customers' attachments from everyone; reopened, they are back.
+    await db.storage.customerPackages.update(db.tenants.a, packageId, { status: 'closed' });
+    expect([await reads(contract.id, bob), await reads(contract.id, sue), await reads(contract.id, { ...sue, username: '1001' })]).toEqual([[false, false], [false, false], [false, false]]);
+    await db.storage.customerPackages.update(db.tenants.a, packageId, { status: 'open' });
+    expect(await reads(contract.id, bob)).toEqual([true, true]);
+    // Once no customer holds it, it is its uploader's again.
+    await customers().update(db.tenants.a, held.id, { custom: { contract: [] } });
+    expect([await reads(contract.id, ann), await reads(contract.id, bob)]).toEqual([[true, true], [false, false]]);
+  });
+
+  describe('a delete at the same time as a customer write', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /**
+     * Runs `other` once the first of `methods` of the attachments' repository has answered,
+     * then lets the caller go on after `other` settles or after a moment, whichever is first:
+     * where the caller's transaction holds the attachment, `other` waits for it to end. The
+     * outcome is checked, not the timing: the moment only gives `other` the chance to finish first.
+     */
+    function interleave(methods: ReadonlyArray<'listByIds' | 'lockByIds' | 'customersMentioning'>, other: () => Promise<unknown>): () => Promise<PromiseSettledResult<unknown>> {
+      let running: Promise<unknown> | undefined;
+      const spies = methods.map((method) => {
+        const original = CustomerAttachmentRepository.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+        return vi.spyOn(CustomerAttachmentRepository.prototype, method).mockImplementationOnce(async function (this: CustomerAttachmentRepository, ...args: unknown[]) {
+          const answer = await original.apply(this, args);
+          for (const spy of spies) spy.mockRestore();
+          running = other();
+          await Promise.race([running.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
+          return answer;
+        } as never);
+      });
+      return async () => {
+        if (running === undefined) throw new Error(`nothing called ${methods.join(' or ')}: the interleaving did not happen`);
+        return (await Promise.allSettled([running]))[0]!;
+      };
+    }
+
+    /** The ids customers' attachment fields hold (`contract`, `photo`) that are no attachment of the tenant: must be none. */
+    async function danglingIds(): Promise<string[]> {
+      const rows = (await db.storage.knex('customers').where({ tenant_id: db.tenants.a }).select('custom')) as Array<{ custom: string }>;
+      const held = rows.flatMap((row) => {
+        const custom = JSON.parse(row.custom) as Record<string, unknown>;
+        return [custom['contract'], custom['photo']].flatMap((v) => (Array.isArray(v) ? (v as string[]) : []));
+      });
+      const stored = new Set(((await db.storage.knex('customer_attachments').whereIn('id', held.length > 0 ? held : ['']).select('id')) as Array<{ id: string }>).map((r) => r.id));
+      return held.filter((id) => !stored.has(id));
+    }
+
+    it('a delete between the check of a customer write and its save: the save is refused', async () => {
+      const packageId = await packageWithAttachmentField();
+      const ann = await customers().create(db.tenants.a, { packageId, name: 'Ann' });
+      for (const write of [
+        (id: string) => customers().create(db.tenants.a, { packageId, name: 'Bob', custom: { contract: [id] } }),
+        (id: string) => customers().update(db.tenants.a, ann.id, { custom: { contract: [id] } }),
+      ]) {
+        const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+        const deleted = interleave(['listByIds'], () => attachments().delete(db.tenants.a, contract.id));
+        const refused = (await write(contract.id).catch((e: unknown) => e)) as ValidationError;
+        expect((await deleted()).status).toBe('fulfilled');
+        expect(refused).toBeInstanceOf(ValidationError);
+        expect(refused.issues).toEqual([{ path: 'custom.contract', message: `no such attachment: ${contract.id} (upload the file first)` }]);
+        expect(await danglingIds()).toEqual([]);
+      }
+      expect((await customers().search(db.tenants.a, { packageId })).items.map((c) => [c.name, c.custom])).toEqual([['Ann', {}]]);
+    });
+
+    it("a delete while a customer's save holds the attachment waits for it, then finds the customer holding it", async () => {
+      const packageId = await packageWithAttachmentField();
+      const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+      const deleted = interleave(['lockByIds'], () => attachments().delete(db.tenants.a, contract.id));
+      const bob = await customers().create(db.tenants.a, { packageId, name: 'Bob', custom: { contract: [contract.id] } });
+      const outcome = await deleted();
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ConflictError);
+      expect((outcome as PromiseRejectedResult).reason.message).toMatch(/still held by customer "Bob"/);
+      expect((await db.storage.customers.get(db.tenants.a, bob.id)).custom).toEqual({ contract: [contract.id] });
+      expect(await danglingIds()).toEqual([]);
+    });
+
+    it('a customer write while a delete holds the attachment waits for it, then finds the attachment gone', async () => {
+      const packageId = await packageWithAttachmentField();
+      const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+      // The delete has found no customer holding the attachment; the write comes now.
+      const written = interleave(['customersMentioning'], () => customers().create(db.tenants.a, { packageId, name: 'Bob', custom: { contract: [contract.id] } }));
+      await attachments().delete(db.tenants.a, contract.id);
+      const outcome = await written();
+      expect(outcome.status).toBe('rejected');
+      expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(ValidationError);
+      expect((outcome as PromiseRejectedResult).reason.message).toContain(`custom.contract: no such attachment: ${contract.id}`);
+      expect((await customers().search(db.tenants.a, { packageId })).total).toBe(0);
+      expect(await danglingIds()).toEqual([]);
+    });
+  });
+
   describe('in an import', () => {
     const files = new Map<string, Uint8Array>();
     let runner: JobRunner;
@@ -227,6 +350,38 @@ describe.each(storageTargets())('customer attachments on $name', (target) => {
         ['Ann', { contract: [contract.id], company: 'Acme' }],
         ['Dee', { company: 'Umbrella' }],
       ]);
+    });
+
+    it('a delete while a batch is written waits for its transaction, then finds the imported customer holding the attachment', async () => {
+      const packageId = await packageWithAttachmentField();
+      const contract = await attachments().upload(db.tenants.a, { fileName: 'contract.pdf' }, PDF);
+      let deleted: Promise<unknown> | undefined;
+      // Whichever lookup checks the batch's attachments: the delete starts right after it.
+      for (const method of ['listByIds', 'lockByIds'] as const) {
+        const original = CustomerAttachmentRepository.prototype[method] as (...args: unknown[]) => Promise<unknown>;
+        vi.spyOn(CustomerAttachmentRepository.prototype, method).mockImplementation(async function (this: CustomerAttachmentRepository, ...args: unknown[]) {
+          const answer = await original.apply(this, args);
+          if (deleted === undefined) {
+            deleted = attachments().delete(db.tenants.a, contract.id);
+            await Promise.race([deleted.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
+          }
+          return answer;
+        } as never);
+      }
+      try {
+        const path = `mem:${files.size}`;
+        files.set(path, Buffer.from(['Name,Mobile,Contract', `Ann,0612345678,${contract.id}`].join('\n')));
+        const started = await imports.start(db.tenants.a, { packageId, source: { path } });
+        await runner.idle();
+        expect(deleted).toBeDefined();
+        await expect(deleted).rejects.toThrow(/still held by customer "Ann"/);
+        expect(await db.storage.jobs.get(db.tenants.a, started.id)).toMatchObject({ status: 'done', succeeded: 1, failed: 0 });
+        const [ann] = (await customers().search(db.tenants.a, { packageId })).items;
+        expect(ann!.custom).toEqual({ contract: [contract.id] });
+        expect((await db.storage.customerAttachments.listByIds(db.tenants.a, [contract.id])).map((a) => a.id)).toEqual([contract.id]);
+      } finally {
+        vi.restoreAllMocks();
+      }
     });
   });
 });

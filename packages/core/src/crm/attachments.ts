@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { ConflictError, ValidationError, type FieldIssue } from '../errors/errors.js';
+import type { Knex } from 'knex';
+import { ConflictError, NotFoundError, ValidationError, type FieldIssue } from '../errors/errors.js';
 import type { JobError } from '../jobs/model.js';
 import type { CustomerAttachment } from '../storage/repositories/customer-attachments.js';
-import type { StorageRepositories } from '../storage/storage.js';
+import type { Storage, StorageRepositories } from '../storage/storage.js';
 import type { CustomValue } from './custom-values.js';
 import type { CustomFieldConfig } from './model.js';
 
@@ -22,6 +23,31 @@ export interface AttachmentReferrer {
   field: string;
 }
 
+/**
+ * Who reads an attachment: it is read under the rules of reading the customers that hold it
+ * (`CustomerAttachments.mayRead`).
+ */
+export interface AttachmentReader {
+  /** The reader's role: an attachment field hidden from it (the field's permissions) opens nothing to it. */
+  role: string;
+  /** The reader's username: the uploader of an attachment that no customer holds yet may read it. */
+  username: string;
+  /**
+   * An agent's data scope: the customers allocated to this agent number are the only ones it
+   * reads (as on the customers page). Absent: every customer of the tenant (supervisors, administrators).
+   */
+  agentNumber?: string;
+}
+
+/** A customer holding an attachment, with what decides who may read it through that customer. */
+interface AttachmentHolder extends AttachmentReferrer {
+  agentNumber: string | null;
+  /** False while the customer's package is closed: its data is hidden everywhere. */
+  packageOpen: boolean;
+  /** The field's permissions per role. */
+  permissions: Readonly<Record<string, string>>;
+}
+
 /** Referrers named in a refusal to delete: enough to find them, not the whole list. */
 const REFERRERS_SHOWN = 10;
 /** Candidate customers read per page by the reference check. */
@@ -32,14 +58,15 @@ const MENTION_PAGE = 200;
  * attachment to upload"): a file is uploaded first and gets an id; a customer's attachment
  * field then holds ids. Uploads are limited in size, typed by their bytes (never by the
  * client's word), their names made safe. Every customer write path checks that the ids it
- * stores exist (`attachmentIssues`, `rejectUnknownAttachmentRows`), and an attachment a
- * customer still holds cannot be deleted.
+ * stores exist, in the transaction that stores them (`lockedAttachmentIssues`,
+ * `rejectUnknownAttachmentRows`), and an attachment a customer still holds cannot be
+ * deleted. An attachment is read under the rules of reading the customers that hold it (`mayRead`).
  */
 export class CustomerAttachments {
   readonly maxBytes: number;
 
   constructor(
-    private readonly storage: StorageRepositories,
+    private readonly storage: Storage,
     options: CustomerAttachmentsOptions = {},
   ) {
     const maxBytes = options.maxBytes ?? DEFAULT_ATTACHMENT_MAX_BYTES;
@@ -54,18 +81,45 @@ export class CustomerAttachments {
     return this.storage.customerAttachments.create(tenantId, { fileName: sanitizeFileName(input.fileName), contentType: contentTypeOf(content), createdBy: input.createdBy ?? null }, content);
   }
 
-  get(tenantId: string, id: string): Promise<CustomerAttachment> {
-    return this.storage.customerAttachments.get(tenantId, id);
+  /** The attachment; with a `reader`, NotFoundError unless the reader may read it (`mayRead`), as for an id that does not exist. */
+  async get(tenantId: string, id: string, reader?: AttachmentReader): Promise<CustomerAttachment> {
+    const attachment = await this.storage.customerAttachments.get(tenantId, id);
+    if (reader !== undefined && !(await this.mayRead(tenantId, attachment, reader))) throw new NotFoundError('Attachment', id);
+    return attachment;
   }
 
-  async content(tenantId: string, id: string): Promise<{ attachment: CustomerAttachment; bytes: Buffer }> {
-    const attachment = await this.storage.customerAttachments.get(tenantId, id);
+  /** The attachment and its bytes; `reader` as for `get`. */
+  async content(tenantId: string, id: string, reader?: AttachmentReader): Promise<{ attachment: CustomerAttachment; bytes: Buffer }> {
+    const attachment = await this.get(tenantId, id, reader);
     return { attachment, bytes: await this.storage.customerAttachments.content(tenantId, id) };
+  }
+
+  /**
+   * Whether `reader` may read the attachment: as it may read a customer that holds it — one
+   * of an open package (a closed package hides its data everywhere), in the reader's scope
+   * (an agent: the customers allocated to it), through an attachment field not hidden from
+   * the reader's role. An attachment no customer holds yet — uploaded, its customer not saved
+   * yet — is read by its uploader, and by those who read every customer (supervisors and
+   * administrators, who may also delete it). An agent that did not upload the attachment
+   * can only reach it through its own customers, so only those are read (through the agents'
+   * index); anyone else costs a scan of the tenant's customers, as a delete does (`usage`).
+   */
+  async mayRead(tenantId: string, attachment: CustomerAttachment, reader: AttachmentReader): Promise<boolean> {
+    const uploader = attachment.createdBy !== null && attachment.createdBy === reader.username;
+    const everyCustomer = reader.agentNumber === undefined;
+    const onlyOwn = !uploader && !everyCustomer ? { agentNumber: reader.agentNumber } : {};
+    let held = false;
+    for await (const holder of holdersOf(this.storage, tenantId, attachment.id, onlyOwn)) {
+      held = true;
+      const inScope = everyCustomer || holder.agentNumber === reader.agentNumber;
+      if (holder.packageOpen && inScope && holder.permissions[reader.role] !== 'hidden') return true;
+    }
+    return !held && (uploader || everyCustomer);
   }
 
   /** The ids among `ids` that are no attachment of the tenant, in the order given. */
   async missing(tenantId: string, ids: readonly string[]): Promise<string[]> {
-    return missingIds(this.storage, tenantId, ids);
+    return missingIds((unique) => this.storage.customerAttachments.listByIds(tenantId, unique), ids);
   }
 
   /** ValidationError naming every id that is no attachment of the tenant. */
@@ -80,45 +134,76 @@ export class CustomerAttachments {
   }
 
   /**
-   * The customers whose attachment fields hold the attachment. Which customers mention the
-   * id is found by a LIKE over their custom values' JSON (see `customersMentioning`): it
-   * reads the tenant's customers, but runs only when an attachment is deleted, which is
-   * rare, whereas a table of references would cost every customer write and import row.
-   * Each mention is then confirmed against the attachment fields of the customer's package,
-   * so the same text in another field is no reference.
+   * The customers whose attachment fields hold the attachment, closed packages' included.
+   * Which customers mention the id is found by a LIKE over their custom values' JSON (see
+   * `customersMentioning`): it reads the tenant's customers, but runs only when an attachment
+   * is deleted (or read by someone who is not an agent reading its own customers: `mayRead`),
+   * whereas a table of references would cost every customer write and import row. Each
+   * mention is then confirmed against the attachment fields of the customer's package, so the
+   * same text in another field is no reference.
    */
-  async usage(tenantId: string, id: string, limit = Number.POSITIVE_INFINITY): Promise<AttachmentReferrer[]> {
-    const fieldsByPackage = new Map<string, string[]>();
-    const out: AttachmentReferrer[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.storage.customerAttachments.customersMentioning(tenantId, id, { ...(after === undefined ? {} : { after }), limit: MENTION_PAGE });
-      for (const customer of page) {
-        const key = customer.packageId ?? '';
-        let names = fieldsByPackage.get(key);
-        if (names === undefined) {
-          names = (await this.storage.customFields.list(tenantId, customer.packageId, { includeClosed: true })).filter((f) => f.type === 'attachment').map((f) => f.name);
-          fieldsByPackage.set(key, names);
-        }
-        for (const field of names) {
-          if (idsOf(customer.custom[field]).includes(id)) out.push({ customerId: customer.id, customerName: customer.name, field });
-        }
-        if (out.length >= limit) return out;
-      }
-      if (page.length < MENTION_PAGE) return out;
-      after = page.at(-1)!.id;
-    }
+  usage(tenantId: string, id: string, limit = Number.POSITIVE_INFINITY): Promise<AttachmentReferrer[]> {
+    return referrersOf(this.storage, tenantId, id, limit);
   }
 
-  /** Deletes the attachment and its bytes; ConflictError naming the customers while an attachment field holds it. */
+  /**
+   * Deletes the attachment and its bytes; ConflictError naming the customers while an
+   * attachment field holds it. The check and the delete are one transaction that locks the
+   * attachment first (`getForDelete`), and a customer write checks its attachments locked in
+   * its own (`lockByIds`): whichever comes second sees what the first did, so no customer is
+   * left holding an id deleted meanwhile.
+   */
   async delete(tenantId: string, id: string): Promise<void> {
-    const attachment = await this.storage.customerAttachments.get(tenantId, id);
-    const referrers = await this.usage(tenantId, id, REFERRERS_SHOWN);
-    if (referrers.length > 0) {
-      const list = referrers.map((r) => `customer "${r.customerName}" (${r.customerId}, field ${r.field})`).join('; ');
-      throw new ConflictError(`Cannot delete attachment "${attachment.fileName}": still held by ${list}${referrers.length >= REFERRERS_SHOWN ? ' …' : ''}`, { details: { referrers } });
+    await this.storage.transaction(async (tx) => {
+      const attachment = await tx.customerAttachments.getForDelete(tenantId, id);
+      const referrers = await referrersOf(tx, tenantId, id, REFERRERS_SHOWN);
+      if (referrers.length > 0) {
+        const list = referrers.map((r) => `customer "${r.customerName}" (${r.customerId}, field ${r.field})`).join('; ');
+        throw new ConflictError(`Cannot delete attachment "${attachment.fileName}": still held by ${list}${referrers.length >= REFERRERS_SHOWN ? ' …' : ''}`, { details: { referrers } });
+      }
+      await tx.customerAttachments.delete(tenantId, id);
+    });
+  }
+}
+
+/** Up to `limit` customers holding the attachment, as `usage` names them. */
+async function referrersOf(storage: StorageRepositories, tenantId: string, id: string, limit: number): Promise<AttachmentReferrer[]> {
+  const out: AttachmentReferrer[] = [];
+  if (limit <= 0) return out;
+  for await (const { customerId, customerName, field } of holdersOf(storage, tenantId, id)) {
+    out.push({ customerId, customerName, field });
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/**
+ * Every customer holding the attachment in an attachment field of its package, closed
+ * packages' included, a page of mentions at a time (`customersMentioning`, confirmed against
+ * the package's attachment fields). `scope.agentNumber`: only that agent's customers.
+ */
+async function* holdersOf(storage: StorageRepositories, tenantId: string, id: string, scope: { agentNumber?: string } = {}): AsyncIterable<AttachmentHolder> {
+  const packages = new Map<string, { open: boolean; fields: Array<{ name: string; permissions: Readonly<Record<string, string>> }> }>();
+  let closed: Set<string> | undefined;
+  let after: string | undefined;
+  for (;;) {
+    const page = await storage.customerAttachments.customersMentioning(tenantId, id, { ...(after === undefined ? {} : { after }), ...scope, limit: MENTION_PAGE });
+    for (const customer of page) {
+      const key = customer.packageId ?? '';
+      let pkg = packages.get(key);
+      if (pkg === undefined) {
+        closed ??= new Set((await storage.customerPackages.list(tenantId, { includeClosed: true })).filter((p) => p.status === 'closed').map((p) => p.id));
+        const fields = (await storage.customFields.list(tenantId, customer.packageId, { includeClosed: true })).filter((f) => f.type === 'attachment');
+        pkg = { open: !closed.has(key), fields: fields.map((f) => ({ name: f.name, permissions: f.permissions })) };
+        packages.set(key, pkg);
+      }
+      for (const field of pkg.fields) {
+        if (!idsOf(customer.custom[field.name]).includes(id)) continue;
+        yield { customerId: customer.id, customerName: customer.name, field: field.name, agentNumber: customer.agentNumber, packageOpen: pkg.open, permissions: field.permissions };
+      }
     }
-    await this.storage.customerAttachments.delete(tenantId, id);
+    if (page.length < MENTION_PAGE) return;
+    after = page.at(-1)!.id;
   }
 }
 
@@ -131,7 +216,9 @@ export function attachmentTooLarge(sizeBytes: number, maxBytes: number): Validat
 /**
  * What a customer write's attachment fields name that does not exist: one issue per field
  * (`custom.contract: no such attachment: …`), for the customer's ValidationError. One query
- * for all the values; none when the values hold no attachment field.
+ * for all the values; none when the values hold no attachment field. A check ahead of the
+ * write, reported with its other issues; `lockedAttachmentIssues` is the same check inside
+ * the transaction that saves the customer.
  */
 export async function attachmentIssues(
   storage: StorageRepositories,
@@ -140,9 +227,29 @@ export async function attachmentIssues(
   values: Readonly<Record<string, CustomValue>>,
   prefix = 'custom',
 ): Promise<FieldIssue[]> {
+  return issuesOf(fields, values, prefix, (ids) => storage.customerAttachments.listByIds(tenantId, ids));
+}
+
+/**
+ * `attachmentIssues` read in the transaction `tx` that saves the customer (`Storage.transaction`),
+ * the attachments found locked against a delete until it ends (`lockByIds`): a delete that
+ * came first is seen, one that comes later finds the customer holding them.
+ */
+export function lockedAttachmentIssues(tx: StorageRepositories, tenantId: string, fields: readonly CustomFieldConfig[], values: Readonly<Record<string, CustomValue>>, prefix = 'custom'): Promise<FieldIssue[]> {
+  return issuesOf(fields, values, prefix, (ids) => tx.customerAttachments.lockByIds(tenantId, ids));
+}
+
+/** Whether the values hold an attachment id: a write that does needs its attachments checked where it is saved. */
+export function holdsAttachments(fields: readonly CustomFieldConfig[], values: Readonly<Record<string, CustomValue>>): boolean {
+  return fields.some((f) => f.type === 'attachment' && idsOf(values[f.name]).length > 0);
+}
+
+type AttachmentLookup = (ids: string[]) => Promise<ReadonlyArray<{ id: string }>>;
+
+async function issuesOf(fields: readonly CustomFieldConfig[], values: Readonly<Record<string, CustomValue>>, prefix: string, lookup: AttachmentLookup): Promise<FieldIssue[]> {
   const held = fields.filter((f) => f.type === 'attachment' && values[f.name] !== undefined).map((f) => ({ field: f.name, ids: idsOf(values[f.name]) }));
   if (held.length === 0) return [];
-  const missing = new Set(await missingIds(storage, tenantId, held.flatMap((h) => h.ids)));
+  const missing = new Set(await missingIds(lookup, held.flatMap((h) => h.ids)));
   const issues: FieldIssue[] = [];
   for (const { field, ids } of held) {
     const unknown = ids.filter((id) => missing.has(id));
@@ -155,10 +262,13 @@ export async function attachmentIssues(
  * An import's rows whose attachment fields name ids that are no attachment of the tenant:
  * a CSV cell cannot carry the file, only the id of one uploaded before. Such rows are taken
  * out of `rows` (in place) and reported in `errors` with their line and reason; the other
- * rows go on. One query per batch; none when the package has no attachment field.
+ * rows go on. One query per batch; none when the package has no attachment field. Read in
+ * `trx`, the transaction that writes the rows: the attachments found are locked against a
+ * delete until it ends (`lockByIds`).
  */
 export async function rejectUnknownAttachmentRows(
   storage: StorageRepositories,
+  trx: Knex,
   tenantId: string,
   fields: readonly CustomFieldConfig[],
   rows: Array<{ line: number; cells: string[]; values: { custom: Readonly<Record<string, CustomValue>> } }>,
@@ -168,7 +278,7 @@ export async function rejectUnknownAttachmentRows(
   if (names.length === 0 || rows.length === 0) return;
   const ids = rows.flatMap((row) => names.flatMap((name) => idsOf(row.values.custom[name])));
   if (ids.length === 0) return;
-  const missing = new Set(await missingIds(storage, tenantId, ids));
+  const missing = new Set(await missingIds((chunk) => storage.customerAttachments.lockByIds(tenantId, chunk, trx), ids));
   if (missing.size === 0) return;
   let kept = 0;
   for (const row of rows) {
@@ -182,10 +292,10 @@ export async function rejectUnknownAttachmentRows(
   rows.length = kept;
 }
 
-async function missingIds(storage: StorageRepositories, tenantId: string, ids: readonly string[]): Promise<string[]> {
+async function missingIds(lookup: AttachmentLookup, ids: readonly string[]): Promise<string[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const found = new Set((await storage.customerAttachments.listByIds(tenantId, unique)).map((a) => a.id));
+  const found = new Set((await lookup(unique)).map((a) => a.id));
   return unique.filter((id) => !found.has(id));
 }
 

@@ -4,9 +4,10 @@ import { ConflictError, ValidationError, type FieldIssue } from '../errors/error
 import { fieldIssuesFromZod } from '../errors/zod.js';
 import { normalizeNumber } from '../routing/phone-number.js';
 import type { Storage } from '../storage/storage.js';
-import type { Customer, CustomerSearch, NewCustomerValues } from '../storage/repositories/customers.js';
+import type { Customer, CustomerRepository, CustomerSearch, NewCustomerValues } from '../storage/repositories/customers.js';
 import type { CustomerPackage } from '../storage/repositories/customer-packages.js';
-import { attachmentIssues } from './attachments.js';
+import { isStandardColumn } from '../storage/repositories/package-indexes.js';
+import { attachmentIssues, holdsAttachments, lockedAttachmentIssues } from './attachments.js';
 import { validateCustomValues, type CustomValue } from './custom-values.js';
 import type { CustomFieldConfig } from './model.js';
 
@@ -42,6 +43,27 @@ export const customerInputSchema = z.object({
 });
 export type CustomerInput = z.input<typeof customerInputSchema>;
 
+/** A field whose values no two customers of a package share, and where its value is. */
+export interface UniqueField {
+  name: string;
+  /** The custom value; false: the standard field's column. */
+  custom: boolean;
+}
+
+/**
+ * A package's unique fields as every customer write checks them (`CustomerService`, the
+ * import) and as its indexes are built (`syncPackageIndexes`): each unique key field — a
+ * standard field's name means its column, any other name a custom value — and each custom
+ * field marked unique, always over its custom value, even one named like a standard field
+ * (created before such names were refused).
+ */
+export function packageUniqueFields(uniqueKeyFields: readonly string[], fields: readonly CustomFieldConfig[]): UniqueField[] {
+  return [
+    ...uniqueKeyFields.filter((name) => name !== 'phones').map((name) => ({ name, custom: !isStandardColumn(name) })),
+    ...fields.filter((f) => f.unique).map((f) => ({ name: f.name, custom: true })),
+  ].filter((c, i, all) => all.findIndex((o) => o.name === c.name && o.custom === c.custom) === i);
+}
+
 /** Told of every customer a write changed, as stored now (undefined: deleted): the compliance screen's highlighted customers listen. */
 export interface CustomerChangeListener {
   customerChanged(tenantId: string, customer: Customer | undefined, customerId: string): void;
@@ -50,6 +72,12 @@ export interface CustomerChangeListener {
 export interface WriteOptions {
   /** The writer's role: field permissions apply. */
   role?: string;
+}
+
+/** The custom values a write gives (on a change: only those it names), with the package's fields. */
+interface CustomValuesWritten {
+  fields: readonly CustomFieldConfig[];
+  values: Readonly<Record<string, CustomValue>>;
 }
 
 /**
@@ -69,8 +97,8 @@ export class CustomerService {
   ) {}
 
   async create(tenantId: string, input: unknown, options: WriteOptions = {}): Promise<Customer> {
-    const values = await this.prepare(tenantId, input, options);
-    return this.storage.customers.insert(tenantId, values);
+    const { values, written } = await this.prepare(tenantId, input, options);
+    return this.save(tenantId, written, (customers) => customers.insert(tenantId, values));
   }
 
   /** A partial change: fields given replace the stored ones; custom values merge by field. */
@@ -78,8 +106,10 @@ export class CustomerService {
     const current = await this.storage.customers.get(tenantId, id);
     const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt, ...editable } = current;
     const merged = { ...editable, ...patch, custom: { ...current.custom, ...((patch.custom as Record<string, unknown> | undefined) ?? {}) } };
-    const values = await this.prepare(tenantId, merged, options, { current, touchedCustom: Object.keys((patch.custom as object | undefined) ?? {}) });
-    const saved = await this.storage.customers.replace(tenantId, id, { ...values, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt: values.taskId !== current.taskId || values.agentNumber !== current.agentNumber ? this.clock.now() : allocatedAt });
+    const { values, written } = await this.prepare(tenantId, merged, options, { current, touchedCustom: Object.keys((patch.custom as object | undefined) ?? {}) });
+    const saved = await this.save(tenantId, written, (customers) =>
+      customers.replace(tenantId, id, { ...values, totalCalls, lastCallResult, funnelStage, noCall, allocatedAt: values.taskId !== current.taskId || values.agentNumber !== current.agentNumber ? this.clock.now() : allocatedAt }),
+    );
     // A highlighted customer's numbers (or package) may have changed.
     this.listener?.customerChanged(tenantId, saved, id);
     return saved;
@@ -99,8 +129,29 @@ export class CustomerService {
     return this.storage.customers.search(tenantId, { ...search, globalSearchFields });
   }
 
+  /**
+   * Stores a customer. A write that stores attachment ids checks them again in the
+   * transaction that saves it, locked against a delete (`lockedAttachmentIssues`): `prepare`
+   * checked them to report them with the write's other issues, but a delete between that
+   * check and the save would leave the customer holding an id of nothing. Other writes need
+   * no transaction of their own.
+   */
+  private async save<T>(tenantId: string, written: CustomValuesWritten, write: (customers: CustomerRepository) => Promise<T>): Promise<T> {
+    if (!holdsAttachments(written.fields, written.values)) return write(this.storage.customers);
+    return this.storage.transaction(async (tx) => {
+      const issues = await lockedAttachmentIssues(tx, tenantId, written.fields, written.values);
+      if (issues.length > 0) throw invalid(issues);
+      return write(tx.customers);
+    });
+  }
+
   /** `change`: a change of the stored customer `current`, of which only the custom values `touchedCustom` are the caller's. */
-  private async prepare(tenantId: string, input: unknown, options: WriteOptions, change?: { current: Customer; touchedCustom: readonly string[] }): Promise<NewCustomerValues> {
+  private async prepare(
+    tenantId: string,
+    input: unknown,
+    options: WriteOptions,
+    change?: { current: Customer; touchedCustom: readonly string[] },
+  ): Promise<{ values: NewCustomerValues; written: CustomValuesWritten }> {
     const partial = change !== undefined;
     const parsed = customerInputSchema.safeParse(input);
     if (!parsed.success) {
@@ -152,7 +203,7 @@ export class CustomerService {
       noCall: false,
     };
     await this.checkUniqueFields(tenantId, pkg, fields, values, change?.current);
-    return values;
+    return { values, written: { fields, values: checked.values } };
   }
 
   /** Tags and a data source a customer names must be the tenant's (a deleted one is taken off customers, so stored ones are). */
@@ -189,12 +240,7 @@ export class CustomerService {
    * still stop a writer that races this check. A change checks only the values it changes.
    */
   private async checkUniqueFields(tenantId: string, pkg: CustomerPackage | undefined, fields: readonly CustomFieldConfig[], values: NewCustomerValues, current?: Customer): Promise<void> {
-    // A unique key field names a standard field or a custom one; a custom field marked unique is about its own value, even one named like a standard field.
-    const standard = new Set<string>(['name', 'email', 'gender', 'age', 'address', 'area']);
-    const checked = [
-      ...(pkg?.uniqueKeyFields ?? []).map((name) => ({ name, custom: !standard.has(name) })),
-      ...fields.filter((f) => f.unique).map((f) => ({ name: f.name, custom: true })),
-    ].filter((c, i, all) => all.findIndex((o) => o.name === c.name && o.custom === c.custom) === i);
+    const checked = packageUniqueFields(pkg?.uniqueKeyFields ?? [], fields);
     const valueIn = (c: NewCustomerValues, name: string, custom: boolean): unknown => (custom ? c.custom[name] : (c as unknown as Record<string, unknown>)[name]);
     const wanted: Array<{ field: string; value: string | number; custom: boolean }> = [];
     for (const { name, custom } of checked) {

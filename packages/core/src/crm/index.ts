@@ -8,6 +8,7 @@ export {
   attachmentTooLarge,
   contentTypeOf,
   sanitizeFileName,
+  type AttachmentReader,
   type AttachmentReferrer,
   type CustomerAttachmentsOptions,
 } from './attachments.js';

@@ -113,7 +113,7 @@ const MAX_CACHE_KIB = 64 * 1024;
  * the connection has). An index with random keys takes each insert to a random leaf page:
  * once the index outgrows the cache (16 MiB, better-sqlite3's default), nearly every insert
  * reads its page back from the file and pushes another one out. The customer import asks for about the size of
- * the number index it writes into (decision 51): a 1M-row import was ~13% faster with it.
+ * the number index it writes into (decision 52): a 1M-row import was ~13% faster with it.
  *
  * Returns what puts the previous settings back (and checkpoints what is left). The settings
  * belong to the connection, which on SQLite serves the whole process: other writes meanwhile

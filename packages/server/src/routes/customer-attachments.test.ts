@@ -12,6 +12,7 @@ describe('customer attachments over HTTP', () => {
   let token: string;
   let agentToken: string;
   let otherAgentToken: string;
+  let supervisorToken: string;
   let otherTenantToken: string;
 
   const upload = async (file: { bytes: Uint8Array; filename: string; type?: string } | undefined, as = token) => {
@@ -21,6 +22,8 @@ describe('customer attachments over HTTP', () => {
     return { status: response.status, type: response.headers.get('content-type') ?? '', body: await response.json() };
   };
   const download = (id: string, as = token) => fetch(`${s.url}/api/v1/customer-attachments/${id}/content`, { headers: { authorization: `Bearer ${as}` } });
+  /** The status of the metadata and of the download, as `as` reads them. */
+  const readable = async (id: string, as = token) => [(await s.call('GET', `/api/v1/customer-attachments/${id}`, { token: as })).status, (await download(id, as)).status];
   const stored = async () => Number(((await s.switchboard.storage.knex('customer_attachments').count({ n: '*' })) as Array<{ n: number | string }>)[0]!.n);
 
   beforeAll(async () => {
@@ -28,6 +31,7 @@ describe('customer attachments over HTTP', () => {
     ({ token } = await tenantWithUser(s, 'acme'));
     ({ token: agentToken } = await tenantWithUser(s, 'acme', { username: '1001', password: 'agent-password-123', role: 'agent' }));
     ({ token: otherAgentToken } = await tenantWithUser(s, 'acme', { username: '1002', password: 'agent-password-123', role: 'agent' }));
+    ({ token: supervisorToken } = await tenantWithUser(s, 'acme', { username: 'sue', password: 'supervisor-password-123', role: 'supervisor' }));
     ({ token: otherTenantToken } = await tenantWithUser(s, 'globex'));
     for (const as of [token, otherTenantToken]) {
       const field = await s.call('POST', '/api/v1/custom-fields', { token: as, body: { name: 'contract', displayName: 'Contract', type: 'attachment' } });
@@ -120,18 +124,63 @@ describe('customer attachments over HTTP', () => {
     expect((await download(id)).status).toBe(200);
   });
 
-  it('agents, who may edit customers, upload and download; only the uploader or a supervisor deletes', async () => {
+  it('agents, who may edit customers, upload; an upload no customer holds yet is read by its uploader, supervisors and administrators; only the uploader or a supervisor deletes', async () => {
     const created = await upload({ bytes: Buffer.from('call notes\n'), filename: 'notes.txt' }, agentToken);
     expect(created).toMatchObject({ status: 201, body: { createdBy: '1001', contentType: 'text/plain; charset=utf-8' } });
     const id = created.body.id as string;
-    expect(await (await download(id, otherAgentToken)).text()).toBe('call notes\n');
-    expect((await s.call('DELETE', `/api/v1/customer-attachments/${id}`, { token: otherAgentToken })).status).toBe(403);
+    expect(await (await download(id, agentToken)).text()).toBe('call notes\n');
+    expect(await readable(id, supervisorToken)).toEqual([200, 200]);
+    expect(await readable(id)).toEqual([200, 200]);
+    // Another agent: as if there were no such file, on every route (404, never 403).
+    expect(await readable(id, otherAgentToken)).toEqual([404, 404]);
+    expect((await s.call('DELETE', `/api/v1/customer-attachments/${id}`, { token: otherAgentToken })).status).toBe(404);
     expect((await s.call('DELETE', `/api/v1/customer-attachments/${id}`, { token: agentToken })).status).toBe(204);
     const bosses = (await upload({ bytes: PDF, filename: 'b.pdf' })).body.id as string;
+    expect((await s.call('DELETE', `/api/v1/customer-attachments/${bosses}`, { token: agentToken })).status).toBe(404);
+    // Held by a customer allocated to agent 1001: it reads the file, but may not delete it.
+    const customer = await s.call('POST', '/api/v1/customers', { token, body: { name: 'Allocated', agentNumber: '1001', custom: { contract: [bosses] } } });
+    expect(customer.status).toBe(201);
+    expect(await readable(bosses, agentToken)).toEqual([200, 200]);
     expect((await s.call('DELETE', `/api/v1/customer-attachments/${bosses}`, { token: agentToken })).status).toBe(403);
-    expect((await s.call('DELETE', `/api/v1/customer-attachments/${bosses}`, { token })).status).toBe(204);
+    expect((await s.call('PATCH', `/api/v1/customers/${customer.body.id}`, { token, body: { custom: { contract: [] } } })).status).toBe(200);
+    expect((await s.call('DELETE', `/api/v1/customer-attachments/${bosses}`, { token: supervisorToken })).status).toBe(204);
     // Signed-out callers get nothing.
     expect((await fetch(`${s.url}/api/v1/customer-attachments/${bosses}/content`)).status).toBe(401);
+  });
+
+  it('an attachment a customer holds is read as that customer is: by an agent through its own customers, not through a field hidden from its role, by nobody while the package is closed', async () => {
+    const own = (await upload({ bytes: PDF, filename: 'own.pdf' })).body.id as string;
+    const customer = await s.call('POST', '/api/v1/customers', { token, body: { name: 'Mine', agentNumber: '1001', custom: { contract: [own] } } });
+    expect(await readable(own, agentToken)).toEqual([200, 200]);
+    expect(await readable(own, otherAgentToken)).toEqual([404, 404]);
+    expect(await readable(own, supervisorToken)).toEqual([200, 200]);
+    // Allocated to the other agent: the file follows the customer.
+    expect((await s.call('PATCH', `/api/v1/customers/${customer.body.id}`, { token, body: { agentNumber: '1002' } })).status).toBe(200);
+    expect(await readable(own, agentToken)).toEqual([404, 404]);
+    expect(await readable(own, otherAgentToken)).toEqual([200, 200]);
+
+    // A field hidden from agents: its files too; a field they may view: its files too.
+    const secretField = await s.call('POST', '/api/v1/custom-fields', { token, body: { name: 'secret', displayName: 'Secret', type: 'attachment', permissions: { agent: 'hidden' } } });
+    expect(secretField.status).toBe(201);
+    const secret = (await upload({ bytes: PDF, filename: 'secret.pdf' }, agentToken)).body.id as string;
+    expect((await s.call('POST', '/api/v1/customers', { token, body: { name: 'Secretive', agentNumber: '1001', custom: { secret: [secret] } } })).status).toBe(201);
+    expect(await readable(secret, agentToken)).toEqual([404, 404]);
+    expect(await readable(secret, supervisorToken)).toEqual([200, 200]);
+    expect((await s.call('PATCH', `/api/v1/custom-fields/${secretField.body.id}`, { token, body: { permissions: { agent: 'view' } } })).status).toBe(200);
+    expect(await readable(secret, agentToken)).toEqual([200, 200]);
+
+    // A closed package hides its customers' files from everyone, its uploader and administrators too; reopened, they are back.
+    const pkg = await s.call('POST', '/api/v1/customer-packages', { token, body: { displayName: 'Archive', key: 'ARCHIVE' } });
+    expect((await s.call('POST', '/api/v1/custom-fields', { token, body: { packageId: pkg.body.id, name: 'scan', displayName: 'Scan', type: 'attachment' } })).status).toBe(201);
+    const archived = (await upload({ bytes: PDF, filename: 'archived.pdf' })).body.id as string;
+    expect((await s.call('POST', '/api/v1/customers', { token, body: { packageId: pkg.body.id, name: 'Archived', agentNumber: '1001', custom: { scan: [archived] } } })).status).toBe(201);
+    expect(await readable(archived, agentToken)).toEqual([200, 200]);
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${pkg.body.id}`, { token, body: { status: 'closed' } })).status).toBe(200);
+    for (const as of [token, supervisorToken, agentToken]) expect(await readable(archived, as)).toEqual([404, 404]);
+    expect((await s.call('DELETE', `/api/v1/customer-attachments/${archived}`, { token })).status).toBe(404);
+    expect((await s.call('PATCH', `/api/v1/customer-packages/${pkg.body.id}`, { token, body: { status: 'open' } })).status).toBe(200);
+    expect(await readable(archived)).toEqual([200, 200]);
+    expect(await readable(archived, agentToken)).toEqual([200, 200]);
   });
 
   it('describes the upload, metadata, download and delete in the OpenAPI document', async () => {
@@ -145,6 +194,10 @@ describe('customer attachments over HTTP', () => {
     expect(doc.paths['/api/v1/customer-attachments/{id}'].get.responses['200']).toBeDefined();
     expect(doc.paths['/api/v1/customer-attachments/{id}'].delete.responses).toHaveProperty('409');
     expect(doc.paths['/api/v1/customer-attachments/{id}/content'].get.responses['200'].content['application/octet-stream']).toBeDefined();
+    // Not readable by the caller: 404, on every route by id.
+    for (const operation of [doc.paths['/api/v1/customer-attachments/{id}'].get, doc.paths['/api/v1/customer-attachments/{id}/content'].get, doc.paths['/api/v1/customer-attachments/{id}'].delete]) {
+      expect(operation.responses['404'].description).toMatch(/none the caller may read/);
+    }
   });
 });
 

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { ForbiddenError, type CustomerAttachment } from '@switchboard/core';
+import { ForbiddenError, type AttachmentReader, type CustomerAttachment } from '@switchboard/core';
+import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import { problemSchema } from '../http/problem.js';
 import { readUpload } from '../http/upload.js';
 import type { AppContext } from '../context.js';
-import { isSupervisor, tenantOf } from './tenant-scope.js';
+import { customerScopeOf, isSupervisor, tenantOf } from './tenant-scope.js';
 
 const tags = ['Customers'];
 const idParams = z.object({ id: z.string().min(1).max(64) });
@@ -23,6 +24,14 @@ const attachmentOut = z.object({
 
 const out = ({ tenantId: _tenantId, ...attachment }: CustomerAttachment) => attachment;
 
+/** The caller as a reader of attachments: its role's field permissions and its customers, as when it reads a customer. */
+const readerOf = (principal: Principal | undefined): AttachmentReader => ({ ...customerScopeOf(principal), role: principal!.role, username: principal!.username });
+
+const notReadable = problemOut(
+  'No attachment of the tenant with this id, or none the caller may read: it may read an attachment as it may read a customer holding it (an agent, its own customers; ' +
+    'not through a field hidden from its role; not in a closed package), and one no customer holds yet if it uploaded it or is a supervisor or administrator',
+);
+
 /**
  * `attachment; filename="ascii fallback"; filename*=UTF-8''percent-encoded` (RFC 6266, RFC 8187):
  * always a download, never shown inline, under the name it was uploaded with.
@@ -37,8 +46,10 @@ export function attachmentDisposition(fileName: string): string {
  * Files for customers' attachment fields (manual §3.2.1 "Attachment — Select an attachment
  * to upload"): upload one (multipart/form-data, streamed with a size limit), put its id in a
  * customer's attachment field, download it again. Whoever may edit customers — every user of
- * the tenant — may upload and download; deleting is for the uploader, supervisors and
- * administrators, and is refused while a customer's attachment field holds the file.
+ * the tenant — may upload; an attachment is read as the customers holding it are
+ * (`CustomerAttachments.mayRead`), and one the caller may not read is not found (404), so an
+ * id tells nothing. Deleting is for the uploader, supervisors and administrators, and is
+ * refused while a customer's attachment field holds the file.
  * Downloads are always attachments with `nosniff` and a sandboxing CSP, so an uploaded HTML
  * page is never rendered by the browser on the API's origin.
  */
@@ -80,8 +91,8 @@ export function customerAttachmentRoutes(api: Api, ctx: AppContext): void {
     tags,
     access: 'authenticated',
     params: idParams,
-    responses: { 200: { description: 'The attachment', schema: attachmentOut } },
-    handler: async ({ principal, req, params }) => out(await attachments.get(await tenantOf(storage, principal, req), params.id)),
+    responses: { 200: { description: 'The attachment', schema: attachmentOut }, 404: notReadable },
+    handler: async ({ principal, req, params }) => out(await attachments.get(await tenantOf(storage, principal, req), params.id, readerOf(principal))),
   });
 
   api.route({
@@ -94,9 +105,9 @@ export function customerAttachmentRoutes(api: Api, ctx: AppContext): void {
     tags,
     access: 'authenticated',
     params: idParams,
-    responses: { 200: { description: 'The file, with the content type judged at upload', schema: binary, contentType: 'application/octet-stream' } },
+    responses: { 200: { description: 'The file, with the content type judged at upload', schema: binary, contentType: 'application/octet-stream' }, 404: notReadable },
     handler: async ({ principal, req, res, params }) => {
-      const { attachment, bytes } = await attachments.content(await tenantOf(storage, principal, req), params.id);
+      const { attachment, bytes } = await attachments.content(await tenantOf(storage, principal, req), params.id, readerOf(principal));
       res.status(200).set({
         'Content-Type': attachment.contentType,
         'Content-Length': String(bytes.length),
@@ -113,14 +124,21 @@ export function customerAttachmentRoutes(api: Api, ctx: AppContext): void {
     method: 'delete',
     path: '/customer-attachments/{id}',
     summary: "Delete an attachment, unless a customer's attachment field holds it",
-    description: 'The uploader, supervisors and tenant administrators may delete. While a customer holds the id, 409 names the customers (`details.referrers`): take it out of their attachment field first.',
+    description:
+      'The uploader, supervisors and tenant administrators may delete. While a customer holds the id, 409 names the customers (`details.referrers`): take it out of their attachment field first. ' +
+      'An attachment the caller may not read is not found (404), as on GET.',
     tags,
     access: 'authenticated',
     params: idParams,
-    responses: { 204: { description: 'Deleted, with its bytes' }, 403: problemOut('Neither the uploader nor a supervisor'), 409: problemOut('A customer still holds it; `detail` names who') },
+    responses: {
+      204: { description: 'Deleted, with its bytes' },
+      403: problemOut('The caller may read it, but is neither the uploader nor a supervisor'),
+      404: notReadable,
+      409: problemOut('A customer still holds it; `detail` names who'),
+    },
     handler: async ({ principal, req, params }) => {
       const tenantId = await tenantOf(storage, principal, req);
-      const attachment = await attachments.get(tenantId, params.id);
+      const attachment = await attachments.get(tenantId, params.id, readerOf(principal));
       if (!isSupervisor(principal) && attachment.createdBy !== principal!.username) throw new ForbiddenError('Only the uploader, a supervisor or a tenant administrator may delete an attachment');
       await attachments.delete(tenantId, params.id);
       return undefined;

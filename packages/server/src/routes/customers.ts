@@ -3,7 +3,7 @@ import { NotFoundError, currentValues, customerInputSchema, customerPackageSchem
 import type { Principal } from '../auth/principal.js';
 import { reply, type Api } from '../http/api.js';
 import type { AppContext } from '../context.js';
-import { isSupervisor, requireManager, requireSupervisor, tenantOf } from './tenant-scope.js';
+import { customerScopeOf, isSupervisor, requireManager, requireSupervisor, tenantOf } from './tenant-scope.js';
 
 const stamps = { id: z.string(), createdAt: z.number().int(), updatedAt: z.number().int() };
 const packageOut = customerPackageSchema.extend(stamps);
@@ -186,7 +186,8 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
   /** Agents reach only the customers allocated to them; others are "not found" to them. */
   const reachable = async (tenantId: string, principal: Principal | undefined, id: string): Promise<Customer> => {
     const customer = await storage.customers.get(tenantId, id);
-    if (!isSupervisor(principal) && customer.agentNumber !== principal?.username) throw new NotFoundError('Customer', id);
+    const { agentNumber } = customerScopeOf(principal);
+    if (agentNumber !== undefined && customer.agentNumber !== agentNumber) throw new NotFoundError('Customer', id);
     return customer;
   };
 
@@ -208,7 +209,7 @@ export function customerRoutes(api: Api, ctx: AppContext): void {
       const tenantId = await tenantOf(storage, principal, req);
       const { packageId, mask, ...filters } = query;
       // Agents see the customers allocated to them; supervisors and administrators see all.
-      const own = isSupervisor(principal) ? {} : { agentNumber: principal!.username };
+      const own = customerScopeOf(principal);
       const found = await customers.search(tenantId, {
         ...Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)),
         ...(packageId === undefined ? {} : { packageId: packageId === 'default' ? null : packageId }),

@@ -6,7 +6,7 @@ import { exportQueryShape, exportResponse, sendExport } from '../http/export-dow
 import type { AppContext } from '../context.js';
 import { defined, offsetPage, packageQuery, timeQuery } from './crm-params.js';
 import { customerOut, customerView } from './customers.js';
-import { isSupervisor, requireSupervisor, tenantOf } from './tenant-scope.js';
+import { customerScopeOf, requireSupervisor, tenantOf } from './tenant-scope.js';
 
 const tags = ['Customers'];
 
@@ -52,7 +52,7 @@ async function searchOf(storage: Storage, tenantId: string, principal: Principal
     // Without a package, the fields every open package marks for the global search.
     // Not those hidden from the caller's role: a match would tell the hidden value.
     globalSearchFields: filters.q?.trim() ? await storage.customFields.globalSearchFields(tenantId, packageId, principal?.role) : [],
-    ...(isSupervisor(principal) ? {} : { agentNumber: principal!.username }),
+    ...customerScopeOf(principal),
   };
 }
 

@@ -26,6 +26,16 @@ export async function tenantOf(storage: Storage, principal: Principal | undefine
 export const isManager = (principal: Principal | undefined) => principal?.role === TENANT_ADMIN || principal?.role === PLATFORM_ADMIN;
 export const isSupervisor = (principal: Principal | undefined) => isManager(principal) || principal?.role === SUPERVISOR;
 
+/**
+ * The customers the caller works (§3.3.3): an agent only those allocated to it (its agent
+ * number is its username), supervisors and administrators every customer of the tenant. A
+ * filter for searches; reads by id answer 404 outside it.
+ */
+export function customerScopeOf(principal: Principal | undefined): { agentNumber?: string } {
+  if (!principal) throw new ForbiddenError('This needs a signed-in user');
+  return isSupervisor(principal) ? {} : { agentNumber: principal.username };
+}
+
 export function requireManager(principal: Principal | undefined): void {
   if (!isManager(principal)) throw new ForbiddenError('This needs a tenant administrator');
 }

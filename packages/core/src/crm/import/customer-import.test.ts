@@ -253,6 +253,24 @@ describe.each(storageTargets())('customer import on $name', (target) => {
     expect(Object.fromEntries(all.map((c) => [c.name, c.custom['vat']]))).toEqual({ Ann: 'FR1', Bob: 'FR2', Dee: 'FR4' });
   });
 
+  it('looks a unique custom field named like a standard field (made before such names were refused) up by its custom value, not by the standard column', async () => {
+    // Made under another name, then renamed behind the repository's back, as such a field was made before.
+    const field = await db.storage.customFields.create(db.tenants.a, { packageId: null, name: 'zone', displayName: 'Zone', type: 'input', unique: true });
+    const stored = (await db.storage.knex('custom_fields').where({ id: field.id }).first()) as { config: string };
+    await db.storage.knex('custom_fields').where({ id: field.id }).update({ name: 'area', config: JSON.stringify({ ...(JSON.parse(stored.config) as object), name: 'area' }) });
+    // Ann's standard area and her custom one differ: only the custom one is unique.
+    await new CustomerService(db.storage, db.clock).create(db.tenants.a, { name: 'Ann', phones: ['0611111111'], area: 'North', custom: { area: 'A-1' } });
+
+    const job = await importFile('name,phone,area\nBob,0622222222,A-1\nCy,0633333333,North\nDee,0644444444,B-7\nEve,0655555555,B-7\nAnn again,0611111111,A-9\n', { packageId: null });
+    expect(job).toMatchObject({ status: 'done', succeeded: 3, failed: 2 });
+    expect((await errorsOf(job)).map((e) => [e.line, e.reason])).toEqual([
+      [2, 'custom.area: another customer of the package has the value "A-1"'],
+      [5, 'custom.area: another customer of the package has the value "B-7"'],
+    ]);
+    const all = (await new CustomerService(db.storage, db.clock).search(db.tenants.a, { packageId: null })).items;
+    expect(Object.fromEntries(all.map((c) => [c.name, c.custom['area']]))).toEqual({ 'Ann again': 'A-9', Cy: 'North', Dee: 'B-7' });
+  });
+
   it("refuses a number that a package whose numbers are globally unique holds, whichever package the file goes to", async () => {
     const strict = await db.storage.customerPackages.create(db.tenants.a, { displayName: 'Strict', key: 'STRICT', phoneUniqueness: 'global' });
     await new CustomerService(db.storage, db.clock).create(db.tenants.a, { packageId: strict.id, phones: ['0611111111'] });

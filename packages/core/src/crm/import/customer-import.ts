@@ -21,6 +21,7 @@ import type { Storage } from '../../storage/storage.js';
 import { rejectUnknownAttachmentRows } from '../attachments.js';
 import { colorSchema } from '../catalog.js';
 import { customDefaults } from '../custom-values.js';
+import { packageUniqueFields } from '../customers.js';
 import { columnChoiceSchema, mapColumns, normalizeHeader, standardTargetOf, type ColumnMapping } from './column-mapping.js';
 import { CsvReader, countCsvRecords, type CsvRecord } from './csv-reader.js';
 import { readCustomerRow, rowSchema, type CustomerRow, type ImportDictionary, type RowRules } from './customer-rows.js';
@@ -260,7 +261,7 @@ export class CustomerImports implements JobHandler {
       numberScope: (await storage.customers.numberScope(tenantId, options.packageId ?? '')).id,
       phoneUniqueness: pkg?.phoneUniqueness ?? 'package',
       globalPackageIds: (await storage.customerPackages.list(tenantId, { includeClosed: true })).filter((p) => p.phoneUniqueness === 'global' && p.id !== options.packageId).map((p) => p.id),
-      uniqueFields: [...new Set([...(pkg?.uniqueKeyFields ?? []), ...fields.filter((f) => f.unique).map((f) => f.name)])].filter((f) => f !== 'phones'),
+      uniqueFields: packageUniqueFields(pkg?.uniqueKeyFields ?? [], fields),
       defaults,
       onDuplicate: options.onDuplicate,
       importToPreDial: options.importToPreDial,
@@ -280,15 +281,18 @@ export class CustomerImports implements JobHandler {
         if ('reason' in row) unreadable.push({ line: row.line, reason: row.reason, cells: row.cells });
         else rows.push(row);
       }
-      await rejectUnknownAttachmentRows(storage, tenantId, fields, rows, unreadable);
       const line = records.at(-1)!.line;
       const write = async (careful: boolean) => {
         let outcome: BatchOutcome | undefined;
         let next: Counts | undefined;
         await context.commit(async (trx) => {
           const batch = { ...settings, now: this.deps.clock.now() };
-          outcome = careful ? await writeCarefully(trx, batch, rows, tagIds) : await writeBatch(trx, batch, rows, tagIds);
-          const errors = [...unreadable, ...outcome.errors].sort((a, b) => a.line - b.line);
+          // The attachments the rows name are checked in the transaction that writes them, locked against a delete meanwhile.
+          const written = [...rows];
+          const unknownAttachments: JobError[] = [];
+          await rejectUnknownAttachmentRows(storage, trx, tenantId, fields, written, unknownAttachments);
+          outcome = careful ? await writeCarefully(trx, batch, written, tagIds) : await writeBatch(trx, batch, written, tagIds);
+          const errors = [...unreadable, ...unknownAttachments, ...outcome.errors].sort((a, b) => a.line - b.line);
           await storage.jobs.addErrors(trx, tenantId, job.id, errors);
           next = {
             processed: counts.processed + records.length,
@@ -340,7 +344,7 @@ export class CustomerImports implements JobHandler {
       }
     };
     const csv = new CsvReader(options.delimiter);
-    // A page cache about the size of the number index the rows go into (decision 51).
+    // A page cache about the size of the number index the rows go into (decision 52).
     const restore = await relaxCheckpoints(storage.knex, storage.dialect, { cacheKiB: (total * NUMBER_INDEX_BYTES_PER_ROW) / 1024 });
     try {
       for await (const text of decodeText(this.open(options.source), options.encoding, (d) => (detected = d))) await take(csv.push(text));

@@ -4,10 +4,11 @@ import { ConflictError } from '../../errors/errors.js';
 import { bulkStatements, type BulkStatements } from '../../storage/bulk-statements.js';
 import type { StorageDialect } from '../../storage/config.js';
 import { PHONE_COLUMNS, uniqueValueConflict } from '../../storage/repositories/customers.js';
-import { customerValueSql } from '../../storage/repositories/package-indexes.js';
+import { customerValueSql, isStandardColumn } from '../../storage/repositories/package-indexes.js';
 import type { JobError } from '../../jobs/model.js';
 import { LABEL_PALETTE } from '../catalog.js';
 import type { CustomValue } from '../custom-values.js';
+import type { UniqueField } from '../customers.js';
 import type { CustomerRow } from './customer-rows.js';
 
 /** Screens numbers against the do-not-call lists (the compliance engine's `DncScreen`). */
@@ -25,8 +26,8 @@ export interface BatchSettings {
   phoneUniqueness: 'package' | 'global';
   /** The tenant's other packages whose numbers are globally unique: a number their customers hold is no other package's. */
   globalPackageIds: readonly string[];
-  /** Fields whose values no two customers of the package share: its unique key fields and custom fields marked unique. */
-  uniqueFields: readonly string[];
+  /** Fields whose values no two customers of the package share: its unique key fields and custom fields marked unique (`packageUniqueFields`). */
+  uniqueFields: readonly UniqueField[];
   /** Custom values a new customer gets for the fields its row leaves empty (`customDefaults`). */
   defaults: Readonly<Record<string, CustomValue>>;
   /** §3.2 "When data is repeated": update the customer, or list the existing one for pre-dial. */
@@ -150,14 +151,15 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   }
 
   // Who holds the values of the package's unique fields that the rows give (value → customer, by field).
-  const holders = new Map<string, Map<string, string>>();
+  // A custom field is looked up by its custom value, even one named like a standard field (as CustomerService checks it).
+  const holders = new Map<UniqueField, Map<string, string>>();
   for (const field of settings.uniqueFields) {
-    const byDefault = settings.defaults[field];
+    const byDefault = field.custom ? settings.defaults[field.name] : undefined;
     const values = [...new Set([...live.map((row) => uniqueValue(row.values, field)), typeof byDefault === 'string' || typeof byDefault === 'number' ? byDefault : undefined].filter((v): v is string | number => v !== undefined))];
     const held = new Map<string, string>();
     for (let i = 0; i < values.length; i += LOOKUP) {
       const chunk = values.slice(i, i + LOOKUP);
-      const expression = customerValueSql(settings.dialect, field);
+      const expression = customerValueSql(settings.dialect, field.name, field.custom);
       // A package's unique index is partial (its tenant and package written in it): the query names them the same way, as literals, so the planner can use it.
       const found = await db.all<{ id: string; v: unknown }>(`select id, ${expression} as v from customers where tenant_id = '${literal(tenantId)}' and package_key = '${literal(packageKey)}' and ${expression} in (${marks(chunk.length)})`, chunk);
       for (const f of found) held.set(String(f.v), f.id);
@@ -167,15 +169,17 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   /** The first value of a unique field the row gives that another customer than `self` holds. */
   const uniqueClash = (values: CustomerRow['values'], given: (field: string) => boolean, self?: string): string | undefined => {
     for (const field of settings.uniqueFields) {
-      const value = given(field) ? uniqueValue(values, field) : undefined;
+      const value = given(field.name) ? uniqueValue(values, field) : undefined;
       const holder = value === undefined ? undefined : holders.get(field)?.get(String(value));
-      if (holder !== undefined && holder !== self) return `${field}: another customer of the package has the value "${String(value)}"`;
+      // A custom field named like a standard one is told apart by its `custom.` prefix.
+      const name = field.custom && isStandardColumn(field.name) ? `custom.${field.name}` : field.name;
+      if (holder !== undefined && holder !== self) return `${name}: another customer of the package has the value "${String(value)}"`;
     }
     return undefined;
   };
   const hold = (values: CustomerRow['values'], given: (field: string) => boolean, id: string) => {
     for (const field of settings.uniqueFields) {
-      const value = given(field) ? uniqueValue(values, field) : undefined;
+      const value = given(field.name) ? uniqueValue(values, field) : undefined;
       if (value !== undefined) holders.get(field)?.set(String(value), id);
     }
   };
@@ -257,8 +261,8 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
 const everyField = (): boolean => true;
 
 /** A customer's value of a unique field, as the index compares it. */
-function uniqueValue(values: CustomerRow['values'], field: string): string | number | undefined {
-  const value: unknown = (STANDARD_FIELDS as readonly string[]).includes(field) ? values[field as (typeof STANDARD_FIELDS)[number]] : values.custom[field];
+function uniqueValue(values: CustomerRow['values'], field: UniqueField): string | number | undefined {
+  const value: unknown = field.custom ? values.custom[field.name] : (values as unknown as Record<string, unknown>)[field.name];
   return typeof value === 'string' || typeof value === 'number' ? value : undefined;
 }
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
 import { NotFoundError } from '../../errors/errors.js';
 import { TenantScopedRepository } from '../repository.js';
 import { RowCodec, type Row } from '../row-codec.js';
@@ -31,6 +32,8 @@ export interface MentioningCustomer {
   id: string;
   packageId: string | null;
   name: string;
+  /** The agent the customer is allocated to: an agent reads only its own customers' attachments. */
+  agentNumber: string | null;
   custom: Record<string, unknown>;
 }
 
@@ -76,6 +79,21 @@ export class CustomerAttachmentRepository extends TenantScopedRepository<Custome
     return this.getById(tenantId, id);
   }
 
+  /**
+   * The attachment, locked until the transaction this repository is bound to ends, so that
+   * whether a customer holds it and its delete are one step: a customer write naming it
+   * (`lockByIds`) waits for the delete, then finds it gone. PostgreSQL: FOR UPDATE. SQLite
+   * needs no lock: the transaction holds the one connection, and the database once it writes.
+   */
+  async getForDelete(tenantId: string, id: string): Promise<CustomerAttachment> {
+    const row = (await this.run(() => {
+      const query = this.scoped(tenantId).where('id', id).first();
+      return this.ctx.dialect === 'pg' ? query.forUpdate() : query;
+    })) as Row | undefined;
+    if (!row) throw new NotFoundError(this.entityName, id);
+    return this.codec.fromRow(row);
+  }
+
   /** The stored bytes; NotFoundError for an id of no attachment of the tenant. */
   async content(tenantId: string, id: string): Promise<Buffer> {
     const row = (await this.run(() => this.ctx.db(CONTENTS).where({ tenant_id: tenantId, attachment_id: id }).first('content'))) as { content: unknown } | undefined;
@@ -96,6 +114,26 @@ export class CustomerAttachmentRepository extends TenantScopedRepository<Custome
     return out;
   }
 
+  /**
+   * `listByIds` for a customer write, read in `trx` (default: the transaction this repository
+   * is bound to): the attachments found are kept from being deleted until it ends, so that the
+   * customer saved in it never holds an id deleted meanwhile. PostgreSQL: FOR SHARE, which a
+   * delete's FOR UPDATE (`getForDelete`) waits for. SQLite needs no lock (see `getForDelete`).
+   */
+  async lockByIds(tenantId: string, ids: readonly string[], trx: Knex = this.ctx.db): Promise<CustomerAttachment[]> {
+    const unique = [...new Set(ids)];
+    const out: CustomerAttachment[] = [];
+    for (let i = 0; i < unique.length; i += LOOKUP) {
+      const chunk = unique.slice(i, i + LOOKUP);
+      const rows = (await this.run(() => {
+        const query = this.scoped(tenantId, trx).whereIn('id', chunk);
+        return this.ctx.dialect === 'pg' ? query.forShare() : query;
+      })) as Row[];
+      for (const row of rows) out.push(this.codec.fromRow(row));
+    }
+    return out;
+  }
+
   /** Removes the attachment and its bytes. Whether a customer still holds it is the caller's check. */
   async delete(tenantId: string, id: string): Promise<void> {
     await this.deleteOne(tenantId, id);
@@ -107,14 +145,22 @@ export class CustomerAttachmentRepository extends TenantScopedRepository<Custome
    * It runs only when an attachment is deleted, which is rare; an index of references would
    * cost every customer write instead. The caller confirms that the mention is in an
    * attachment field of the customer's package. One page, by id, after `after`.
+   * `agentNumber`: only the customers allocated to that agent, read through their index.
    */
-  async customersMentioning(tenantId: string, id: string, page: { after?: string; limit?: number } = {}): Promise<MentioningCustomer[]> {
+  async customersMentioning(tenantId: string, id: string, page: { after?: string; limit?: number; agentNumber?: string } = {}): Promise<MentioningCustomer[]> {
     const pattern = `%${escapeLike(JSON.stringify(id))}%`;
     const rows = (await this.run(() => {
       const q = this.ctx.db('customers').where('tenant_id', tenantId).whereRaw("custom like ? escape '\\'", [pattern]);
+      if (page.agentNumber !== undefined) q.where('agent_number', page.agentNumber);
       if (page.after !== undefined) q.where('id', '>', page.after);
-      return q.select('id', 'package_key', 'name', 'custom').orderBy('id').limit(page.limit ?? 100);
-    })) as Array<{ id: string; package_key: string; name: string; custom: string }>;
-    return rows.map((row) => ({ id: row.id, packageId: row.package_key === '' ? null : row.package_key, name: row.name, custom: JSON.parse(row.custom) as Record<string, unknown> }));
+      return q.select('id', 'package_key', 'name', 'agent_number', 'custom').orderBy('id').limit(page.limit ?? 100);
+    })) as Array<{ id: string; package_key: string; name: string; agent_number: string | null; custom: string }>;
+    return rows.map((row) => ({
+      id: row.id,
+      packageId: row.package_key === '' ? null : row.package_key,
+      name: row.name,
+      agentNumber: row.agent_number,
+      custom: JSON.parse(row.custom) as Record<string, unknown>,
+    }));
   }
 }

@@ -33,7 +33,7 @@ import { decodeText, importEncodings, type DetectedEncoding } from './text-decod
 export const CUSTOMER_IMPORT_JOB = 'customer-import';
 
 /** What a row adds to the number index (number, scope, row id, SQLite's cell and page overhead): the page cache the import asks for. */
-const NUMBER_INDEX_BYTES_PER_ROW = 48;
+export const NUMBER_INDEX_BYTES_PER_ROW = 48;
 
 /** Custom field types an import can create from a column (the others need options to be set up first). */
 const creatableTypes = ['input', 'textarea', 'phone', 'email', 'date', 'link', 'address', 'number'] as const;

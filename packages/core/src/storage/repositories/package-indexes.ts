@@ -41,11 +41,6 @@ export async function uniqueCustomFields(db: Knex, tenantId: string, packageId: 
   return rows.filter((row) => (JSON.parse(row.config) as { unique?: boolean }).unique === true).map((row) => row.name);
 }
 
-/** Every field whose values may not repeat in the package: its unique key fields and its custom fields marked unique. */
-export async function uniqueFieldsOf(db: Knex, tenantId: string, packageId: string | null, uniqueKeyFields: readonly string[] = []): Promise<string[]> {
-  return [...new Set([...uniqueKeyFields, ...(await uniqueCustomFields(db, tenantId, packageId))])].filter((field) => field !== 'phones');
-}
-
 /** Up to `limit` values of `field` that several customers of the package share: what a unique index would refuse. */
 export async function repeatedValues(db: Knex, dialect: StorageDialect, tenantId: string, packageId: string | null, field: string, limit = 5, custom = false): Promise<string[]> {
   const expression = customerValueSql(dialect, field, custom);

@@ -26,7 +26,7 @@ import { columnChoiceSchema, mapColumns, normalizeHeader, standardTargetOf, type
 import { CsvReader, countCsvRecords, type CsvRecord } from './csv-reader.js';
 import { readCustomerRow, rowSchema, type CustomerRow, type ImportDictionary, type RowRules } from './customer-rows.js';
 import { writeBatch, type BatchOutcome, type BatchSettings } from './import-batch.js';
-import { NumberMemo } from './number-memo.js';
+import { NumberMemo } from '../../routing/number-memo.js';
 import { decodeText, importEncodings, type DetectedEncoding } from './text-decoding.js';
 
 /** The kind of the background job that imports customers. */

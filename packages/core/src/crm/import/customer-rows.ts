@@ -7,7 +7,7 @@ import { customerInputSchema } from '../customers.js';
 import type { CustomFieldConfig } from '../model.js';
 import type { ColumnMapping } from './column-mapping.js';
 import type { CsvRecord } from './csv-reader.js';
-import type { NumberMemo } from './number-memo.js';
+import type { NumberMemo } from '../../routing/number-memo.js';
 import { acceptedAsIs } from './standard-values.js';
 
 /** A dictionary as an import uses it: the field whose value finds an entry, and its columns resolved to fields. */

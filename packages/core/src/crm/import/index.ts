@@ -2,4 +2,4 @@ export { CustomerImports, CUSTOMER_IMPORT_JOB, customerImportOptionsSchema, type
 export { CsvReader, readCsv, countCsvRecords, detectDelimiter, MAX_RECORD_CHARS, type CsvRecord, type CsvDelimiter } from './csv-reader.js';
 export { detectEncoding, decodeText, createDecoder, encodeText, importEncodings, type DetectedEncoding, type ImportEncoding } from './text-decoding.js';
 export { mapColumns, normalizeHeader, standardTargetOf, columnChoiceSchema, importTargets, type ColumnChoice, type ColumnMapping, type MappedColumn } from './column-mapping.js';
-export { NumberMemo } from './number-memo.js';
+export { NumberMemo } from '../../routing/number-memo.js';

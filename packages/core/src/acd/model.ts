@@ -9,7 +9,9 @@ import { mediaRefSchema } from '../media/media-ref.js';
  */
 
 /** An agent's number: unique in the tenant, and the user name of the agent's SIP phone. */
-export const agentNumberSchema = z.string().regex(/^[0-9]{2,16}$/, 'use 2-16 digits');
+/** An agent number: 2–16 digits (also its SIP user name). */
+export const AGENT_NUMBER_PATTERN = /^[0-9]{2,16}$/;
+export const agentNumberSchema = z.string().regex(AGENT_NUMBER_PATTERN, 'use 2-16 digits');
 /** An agent group's number: digits, unique in the tenant, fixed once set. */
 export const groupNumberSchema = z.string().regex(/^[0-9]{1,16}$/, 'use 1-16 digits');
 /** The phone check-in password, typed on a keypad. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_NUMBER_PATTERN } from '../acd/model.js';
 import type { Clock } from '../clock/clock.js';
 import { ConflictError, ValidationError, type FieldIssue } from '../errors/errors.js';
 import { fieldIssuesFromZod } from '../errors/zod.js';
@@ -11,6 +12,9 @@ import { attachmentIssues, holdsAttachments, lockedAttachmentIssues } from './at
 import { validateCustomValues, type CustomValue } from './custom-values.js';
 import type { CustomFieldConfig } from './model.js';
 
+/** What a customer's `gender` may be (null: not known). */
+export const CUSTOMER_GENDERS = ['male', 'female', 'other'] as const;
+
 /** The standard fields of a customer as the API and imports give them (§3.3.3). */
 export const customerInputSchema = z.object({
   // The descriptions are the API's: the OpenAPI document's create and change of a customer say what each field does.
@@ -22,7 +26,7 @@ export const customerInputSchema = z.object({
     .default([])
     .describe("Up to 10 numbers, the first the main one; normalised to E.164 with the tenant's country and checked against the package's uniqueness rule"),
   email: z.email().max(254).nullable().default(null).describe('E-mail address; null: none'),
-  gender: z.enum(['male', 'female', 'other']).nullable().default(null).describe('null: not known'),
+  gender: z.enum(CUSTOMER_GENDERS).nullable().default(null).describe('null: not known'),
   age: z.number().int().min(0).max(150).nullable().default(null).describe('Age in years; null: not known'),
   address: z.string().trim().max(500).nullable().default(null).describe('Postal address; null: none'),
   area: z.string().trim().max(200).nullable().default(null).describe('Region or city; null: none'),
@@ -36,7 +40,7 @@ export const customerInputSchema = z.object({
   taskId: z.string().min(1).nullable().default(null).describe('The task the customer is allocated to; null: none'),
   agentNumber: z
     .string()
-    .regex(/^[0-9]{2,16}$/)
+    .regex(AGENT_NUMBER_PATTERN)
     .nullable()
     .default(null)
     .describe('The agent the customer is allocated to (who sees and calls it); null: the pool'),

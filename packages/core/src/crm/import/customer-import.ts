@@ -4,6 +4,7 @@ import { access, rm } from 'node:fs/promises';
 import { DateTime } from 'luxon';
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import { AGENT_NUMBER_PATTERN } from '../../acd/model.js';
 import type { Clock } from '../../clock/clock.js';
 import type { HighlightedCustomers } from '../../compliance/highlighted-customers.js';
 import type { DncScreen } from '../../compliance/dnc-screen.js';
@@ -61,7 +62,7 @@ export const customerImportOptionsSchema = z.object({
   /** §3.2 "Select customer tag": tags every imported customer gets. */
   tagIds: z.array(z.string().min(1)).max(100).default([]),
   /** §3.2 "Assign data": the agent the customers are allocated to. */
-  agentNumber: z.string().regex(/^[0-9]{2,16}$/).nullable().default(null),
+  agentNumber: z.string().regex(AGENT_NUMBER_PATTERN).nullable().default(null),
   taskId: z.string().min(1).max(64).nullable().default(null),
   /** §3.2 "When data is repeated": update the customer who has the number, or list that customer for pre-dial. */
   onDuplicate: z.enum(['update', 'pre-dial']).default('update'),

@@ -192,20 +192,20 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const noDefaults = Object.keys(settings.defaults).length === 0;
   rows: for (const row of live) {
     let match: string | undefined;
-    let owners = 0;
+    let several = false;
     for (const number of row.values.phones) {
       if (elsewhere.has(number)) {
         reject(row, `phones: ${number} belongs to a customer of another package, and ${globallyUnique ? "this package's" : "that package's"} numbers are globally unique`);
         continue rows;
       }
       const id = owner.get(number);
-      if (id !== undefined && id !== match) {
-        owners = match === undefined ? 1 : new Set(row.values.phones.map((n) => owner.get(n)).filter((o) => o !== undefined)).size;
-        match ??= id;
-      }
+      if (id === undefined) continue;
+      if (match === undefined) match = id;
+      else if (id !== match) several = true;
     }
-    if (owners > 1) {
-      reject(row, `phones: its numbers belong to ${owners} different customers`);
+    if (several) {
+      const owners = new Set(row.values.phones.map((n) => owner.get(n)).filter((id) => id !== undefined));
+      reject(row, `phones: its numbers belong to ${owners.size} different customers`);
       continue;
     }
     if (match === undefined) {

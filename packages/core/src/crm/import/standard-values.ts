@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AGENT_NUMBER_PATTERN } from '../../acd/model.js';
+import { CUSTOMER_GENDERS } from '../customers.js';
 
 /** The standard values of one import row, as `readCustomerRow` builds them (cells already trimmed). */
 export interface StandardValues {
@@ -14,8 +16,7 @@ export interface StandardValues {
   agentNumber: string | null;
 }
 
-const GENDERS = new Set(['male', 'female', 'other']);
-const AGENT_NUMBER = /^[0-9]{2,16}$/;
+const GENDERS: ReadonlySet<string> = new Set(CUSTOMER_GENDERS);
 /** The pattern `z.email()` checks with: the same object, so the two cannot drift apart. */
 const EMAIL = z.regexes.email;
 
@@ -40,7 +41,7 @@ export function acceptedAsIs(v: StandardValues): boolean {
     (v.notes === null || v.notes.length <= 10_000) &&
     v.tags.length <= 100 &&
     v.tags.every((t) => t.length >= 1 && t.length <= 64) &&
-    (v.agentNumber === null || AGENT_NUMBER.test(v.agentNumber))
+    (v.agentNumber === null || AGENT_NUMBER_PATTERN.test(v.agentNumber))
   );
 }
 

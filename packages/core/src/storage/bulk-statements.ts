@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { StorageDialect } from './config.js';
 import { withStorageErrors } from './db-errors.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
+import type { Logger } from '../logging/logger.js';
 
 type Value = string | number | boolean | null;
 
@@ -95,19 +97,40 @@ export async function bulkStatements(trx: Knex, dialect: StorageDialect): Promis
   };
 }
 
-const relaxed = new WeakMap<Knex, { count: number; previous: number; previousCache: number; cacheKiB: number }>();
+/** What a bulk path holds while it writes (`relaxCheckpoints`). */
+export interface BulkWriting {
+  /** Call after each commit: the checkpoint thread copies what was committed (and, past its bound, is waited for). */
+  committed(): Promise<void>;
+  /** Puts the previous settings back once the last bulk path ends. Calling it again is harmless. */
+  end(): Promise<void>;
+}
+
+interface Relaxed {
+  count: number;
+  previous: number;
+  previousCache: number;
+  cacheKiB: number;
+  pages: number;
+  checkpointer: WalCheckpointer | undefined;
+}
+
+const relaxed = new WeakMap<Knex, Relaxed>();
 
 /** The page cache of a connection of better-sqlite3 (its build's default): 16 MiB. */
 const DEFAULT_CACHE_KIB = 16_000;
 /** The most page cache a bulk path asks for. */
 const MAX_CACHE_KIB = 64 * 1024;
+/** With a checkpoint thread, the main connection's own automatic checkpoint is only a safety net, this many times further. */
+const SAFETY_NET = 4;
 
 /**
  * While a bulk path writes on SQLite, checkpoint the write-ahead log every `pages` pages
  * (default 25,000 ≈ 100 MiB) instead of every 1,000: a checkpoint copies every page changed
  * since the last one back into the database file, so with one every commit a batch of
  * inserts into indexes with random keys (phone numbers) writes most index pages twice per
- * batch.
+ * batch. On a database file the checkpoints run on a thread of their own (`WalCheckpointer`,
+ * decision 53), kicked by `committed()` after each commit, so that the writer does not stop
+ * for them; the log still stays near `pages` pages.
  *
  * `cacheKiB`: the page cache the bulk path wants meanwhile (at most 64 MiB; never less than
  * the connection has). An index with random keys takes each insert to a random leaf page:
@@ -115,20 +138,33 @@ const MAX_CACHE_KIB = 64 * 1024;
  * reads its page back from the file and pushes another one out. The customer import asks for about the size of
  * the number index it writes into (decision 52): a 1M-row import was ~13% faster with it.
  *
- * Returns what puts the previous settings back (and checkpoints what is left). The settings
+ * `end()` puts the previous settings back (and checkpoints what is left). The settings
  * belong to the connection, which on SQLite serves the whole process: other writes meanwhile
  * checkpoint on the same schedule and share the cache. Nested calls share one setting (the
- * largest cache asked for). No-op on PostgreSQL.
+ * largest cache asked for) and one checkpoint thread. No-op on PostgreSQL.
  */
-export async function relaxCheckpoints(knex: Knex, dialect: StorageDialect, options: { pages?: number; cacheKiB?: number } = {}): Promise<() => Promise<void>> {
-  if (dialect !== 'sqlite') return async () => {};
-  const pages = options.pages ?? 25_000;
+export async function relaxCheckpoints(
+  knex: Knex,
+  dialect: StorageDialect,
+  options: { pages?: number; cacheKiB?: number; logger?: Pick<Logger, 'warn'> } = {},
+): Promise<BulkWriting> {
+  if (dialect !== 'sqlite') return { committed: async () => {}, end: async () => {} };
   let state = relaxed.get(knex);
   if (!state) {
     const [checkpoint, cache] = (await Promise.all([knex.raw('pragma wal_autocheckpoint'), knex.raw('pragma cache_size')])) as [Array<{ wal_autocheckpoint: number }>, Array<{ cache_size: number }>];
-    state = { count: 0, previous: Number(checkpoint[0]?.wal_autocheckpoint ?? 1000), previousCache: Number(cache[0]?.cache_size ?? -DEFAULT_CACHE_KIB), cacheKiB: 0 };
+    const pages = Math.max(1, Math.floor(options.pages ?? 25_000));
+    const file = databaseFile(knex);
+    const created: Relaxed = { count: 0, previous: Number(checkpoint[0]?.wal_autocheckpoint ?? 1000), previousCache: Number(cache[0]?.cache_size ?? -DEFAULT_CACHE_KIB), cacheKiB: 0, pages, checkpointer: undefined };
+    if (file !== undefined) {
+      created.checkpointer = new WalCheckpointer(file, pages, (reason) => {
+        // The main connection checkpoints again, as it would without the thread.
+        options.logger?.warn({ reason }, 'the checkpoint thread stopped: checkpoints run on the writing connection');
+        if (relaxed.get(knex) === created) void knex.raw(`pragma wal_autocheckpoint = ${pages}`).catch(() => undefined);
+      });
+    }
+    state = created;
     relaxed.set(knex, state);
-    await knex.raw(`pragma wal_autocheckpoint = ${Math.max(1, Math.floor(pages))}`);
+    await knex.raw(`pragma wal_autocheckpoint = ${state.checkpointer ? pages * SAFETY_NET : pages}`);
   }
   const wanted = Math.min(MAX_CACHE_KIB, Math.floor(options.cacheKiB ?? 0));
   // A positive cache_size counts pages (of 4 KiB by default), a negative one KiB.
@@ -140,13 +176,28 @@ export async function relaxCheckpoints(knex: Knex, dialect: StorageDialect, opti
   state.count++;
   const held = state;
   let done = false;
-  return async () => {
-    if (done) return;
-    done = true;
-    if (--held.count > 0) return;
-    relaxed.delete(knex);
-    await knex.raw(`pragma wal_autocheckpoint = ${held.previous}`);
-    if (held.cacheKiB > 0) await knex.raw(`pragma cache_size = ${held.previousCache}`);
-    await knex.raw('pragma wal_checkpoint(passive)');
+  return {
+    committed: async () => {
+      if (!done) await held.checkpointer?.committed();
+    },
+    end: async () => {
+      if (done) return;
+      done = true;
+      if (--held.count > 0) return;
+      relaxed.delete(knex);
+      if (held.checkpointer) {
+        await held.checkpointer.catchUp();
+        await held.checkpointer.close();
+      }
+      await knex.raw(`pragma wal_autocheckpoint = ${held.previous}`);
+      if (held.cacheKiB > 0) await knex.raw(`pragma cache_size = ${held.previousCache}`);
+      await knex.raw('pragma wal_checkpoint(passive)');
+    },
   };
+}
+
+/** The file of a SQLite database opened by `createStorage`; none for `:memory:` and temporary databases (no write-ahead log to checkpoint). */
+function databaseFile(knex: Knex): string | undefined {
+  const filename = (knex.client as { config?: { connection?: { filename?: unknown } } }).config?.connection?.filename;
+  return typeof filename === 'string' && filename !== '' && filename !== ':memory:' && !filename.startsWith('file:') ? filename : undefined;
 }

@@ -308,6 +308,7 @@ export class CustomerImports implements JobHandler {
           return progress(next, line);
         });
         counts = next!;
+        await bulk.committed();
         for (const [name, id] of outcome!.createdTags) tagIds.set(name, id);
         // Committed: a highlighted customer's new numbers are refused from the next screening on, not only once the import ends.
         for (const { customerId, numbers } of outcome!.numbersAdded) this.deps.highlights?.numbersChanged(tenantId, customerId, options.packageId, numbers);
@@ -346,13 +347,13 @@ export class CustomerImports implements JobHandler {
     };
     const csv = new CsvReader(options.delimiter);
     // A page cache about the size of the number index the rows go into (decision 52).
-    const restore = await relaxCheckpoints(storage.knex, storage.dialect, { cacheKiB: (total * NUMBER_INDEX_BYTES_PER_ROW) / 1024 });
+    const bulk = await relaxCheckpoints(storage.knex, storage.dialect, { cacheKiB: (total * NUMBER_INDEX_BYTES_PER_ROW) / 1024, logger: this.logger });
     try {
       for await (const text of decodeText(this.open(options.source), options.encoding, (d) => (detected = d))) await take(csv.push(text));
       await take(csv.end());
       await flush(pending);
     } finally {
-      await restore();
+      await bulk.end();
     }
     // The exact total: what was read (the first estimate counted raw lines).
     await context.commit(async () => ({ ...progress(counts, state.line), total: counts.processed }));

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SystemClock } from '../../clock/system-clock.js';
 import { Compliance } from '../../compliance/compliance.js';
 import { JobRunner } from '../../jobs/job-runner.js';
+import { silentLogger, type Logger } from '../../logging/logger.js';
 import type { Job, JobError } from '../../jobs/model.js';
 import { agentRecord } from '../../storage/repositories/agent-fixtures.js';
 import { storageTargets, useStorage } from '../../storage/test-support.js';
@@ -122,6 +123,45 @@ describe.each(storageTargets())('customer import on $name', (target) => {
       expect(entries.map((e) => names.get(e.customerId)).sort()).toEqual([...preDial].sort());
       expect(entries.every((e) => e.packageId === packageId && e.number.startsWith('+336'))).toBe(true);
     });
+  });
+
+  it('into a package without customers, looks up only the numbers it wrote: later batches still find earlier rows, and a number another writer adds meanwhile is a duplicate, not an error', async () => {
+    const service = new CustomerService(db.storage, db.clock);
+    const head = ['name,phone,company', 'First,0611111111,A', 'Second,0622222222,B', ''].join('\n');
+    const tail = ['Third,0633333333,C', 'First Again,0611111111,A2', 'Meanwhile Again,0644444444,M2', 'Fourth,0655555555,D'].join('\n');
+    let opened = 0;
+    const source = async function* (): AsyncIterable<Uint8Array> {
+      yield Buffer.from(head);
+      // The first batch (two rows) is written by now; while the import waits for more of the file, another writer adds a customer with a number the file has further on.
+      if (++opened === 2) await service.create(db.tenants.a, { packageId, name: 'Meanwhile', phones: ['0644444444'] });
+      yield Buffer.from(tail);
+    };
+    const jobs = new JobRunner({ storage: db.storage, clock: db.clock, pollMs: 0 });
+    const conflicts: unknown[] = [];
+    const info = (fields: object | string, message?: unknown): void => {
+      if (typeof fields === 'object' && typeof message === 'string' && message.startsWith('conflict in a batch')) conflicts.push((fields as { line?: number }).line);
+    };
+    const logger: Logger = { ...silentLogger, info, child: () => logger };
+    const imports = new CustomerImports({ storage: db.storage, clock: db.clock, jobs, logger, openSource: () => source() });
+    await jobs.start();
+    try {
+      const started = await imports.start(db.tenants.a, { source: { path: 'mem:meanwhile' }, packageId, batchSize: 2 }, { fileName: 'leads.csv' });
+      await jobs.idle();
+      const job = await db.storage.jobs.get(db.tenants.a, started.id);
+      expect(job).toMatchObject({ status: 'done', succeeded: 6, failed: 0, result: { created: 4, duplicates: 2, updated: 2 } });
+      const all = await customers();
+      expect(all.map((c) => [c.name, c.phones, c.custom['company']])).toEqual([
+        ['First Again', ['+33611111111'], 'A2'],
+        ['Fourth', ['+33655555555'], 'D'],
+        ['Meanwhile Again', ['+33644444444'], 'M2'],
+        ['Second', ['+33622222222'], 'B'],
+        ['Third', ['+33633333333'], 'C'],
+      ]);
+      // Only the batch with the other writer's number (lines 6–7) went row by row: "First Again" (line 5) was looked up, as a number the import had written.
+      expect(conflicts).toEqual([7]);
+    } finally {
+      await jobs.close();
+    }
   });
 
   it('strips a leading zero, enforces the required fields, fills from a dictionary, creates a field for an unknown column, and reads a file without a header', async () => {

@@ -13,6 +13,7 @@ import { parseOrThrow } from '../../errors/zod.js';
 import type { JobContext, JobHandler, JobRunner } from '../../jobs/job-runner.js';
 import type { Job, JobError } from '../../jobs/model.js';
 import { silentLogger, type Logger } from '../../logging/logger.js';
+import { BloomFilter } from '../../collections/bloom-filter.js';
 import { relaxCheckpoints } from '../../storage/bulk-statements.js';
 import { orderedId } from '../../storage/ordered-id.js';
 import type { RepositoryContext } from '../../storage/repository.js';
@@ -35,6 +36,8 @@ export const CUSTOMER_IMPORT_JOB = 'customer-import';
 
 /** What a row adds to the number index (number, scope, row id, SQLite's cell and page overhead): the page cache the import asks for. */
 export const NUMBER_INDEX_BYTES_PER_ROW = 48;
+/** Numbers a row gives, about (most one, some two): what the filter of written numbers is sized for. More only raise its false "perhaps" rate. */
+const EXPECTED_NUMBERS_PER_ROW = 1.25;
 
 /** Custom field types an import can create from a column (the others need options to be set up first). */
 const creatableTypes = ['input', 'textarea', 'phone', 'email', 'date', 'link', 'address', 'number'] as const;
@@ -273,6 +276,9 @@ export class CustomerImports implements JobHandler {
       newId: () => orderedId(),
     };
 
+    // A package without customers when the import begins (not after a restart: the first run wrote some): only this import's numbers need looking up (decision 54).
+    let writtenNumbers = (await storage.customers.anyInPackage(tenantId, options.packageId ?? '')) ? undefined : new BloomFilter(Math.ceil(total * EXPECTED_NUMBERS_PER_ROW));
+
     const flush = async (records: CsvRecord[]): Promise<void> => {
       if (records.length === 0) return;
       const rows: CustomerRow[] = [];
@@ -287,7 +293,7 @@ export class CustomerImports implements JobHandler {
         let outcome: BatchOutcome | undefined;
         let next: Counts | undefined;
         await context.commit(async (trx) => {
-          const batch = { ...settings, now: this.deps.clock.now() };
+          const batch = { ...settings, now: this.deps.clock.now(), writtenNumbers: careful ? undefined : writtenNumbers };
           // The attachments the rows name are checked in the transaction that writes them, locked against a delete meanwhile.
           const written = [...rows];
           const unknownAttachments: JobError[] = [];
@@ -319,6 +325,8 @@ export class CustomerImports implements JobHandler {
         // Another writer took a number or a unique value between the lookups and the insert: row by row.
         if (!(error instanceof ConflictError)) throw error;
         this.logger.info({ jobId: job.id, line }, 'conflict in a batch: writing it row by row');
+        // Another writer is adding customers to the package: from now on every number is looked up.
+        writtenNumbers = undefined;
         await write(true);
       }
       state.line = line;

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { BloomFilter } from '../../collections/bloom-filter.js';
 import type { ScreenResult } from '../../compliance/dnc-screen.js';
 import { ConflictError } from '../../errors/errors.js';
 import { bulkStatements, type BulkStatements } from '../../storage/bulk-statements.js';
@@ -23,6 +24,14 @@ export interface BatchSettings {
   packageId: string | null;
   /** The package's number scope (`CustomerRepository.numberScope`): the numbers' unique index holds it. */
   numberScope: number;
+  /**
+   * The numbers this import gave customers of the package, kept while the package had no
+   * customer when the import began (decision 54): a number the filter certainly does not
+   * hold is no customer's of the package, and is not looked up. Another writer's number
+   * meanwhile meets the unique index (ConflictError): the caller then writes that batch row by
+   * row without the filter. The batch adds the numbers it writes.
+   */
+  writtenNumbers?: BloomFilter;
   phoneUniqueness: 'package' | 'global';
   /** The tenant's other packages whose numbers are globally unique: a number their customers hold is no other package's. */
   globalPackageIds: readonly string[];
@@ -140,11 +149,16 @@ export async function writeBatch(trx: Knex, settings: BatchSettings, rows: reado
   const elsewhere = new Map<string, string>();
   const globallyUnique = settings.phoneUniqueness === 'global';
   const otherPackages = globallyUnique ? 'package_key <> ?' : `package_key in (${settings.globalPackageIds.map((id) => `'${literal(id)}'`).join(',')})`;
-  for (let i = 0; i < numbers.length; i += LOOKUP) {
-    const chunk = numbers.slice(i, i + LOOKUP);
+  const written = settings.writtenNumbers;
+  const inPackage = written ? numbers.filter((number) => written.mayHold(number)) : numbers;
+  for (let i = 0; i < inPackage.length; i += LOOKUP) {
+    const chunk = inPackage.slice(i, i + LOOKUP);
     const found = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where scope = ? and number in (${marks(chunk.length)})`, [settings.numberScope, ...chunk]);
     for (const f of found) owner.set(f.number, f.customer_id);
-    if (globallyUnique || settings.globalPackageIds.length > 0) {
+  }
+  if (globallyUnique || settings.globalPackageIds.length > 0) {
+    for (let i = 0; i < numbers.length; i += LOOKUP) {
+      const chunk = numbers.slice(i, i + LOOKUP);
       const other = await db.all<{ number: string; customer_id: string }>(`select number, customer_id from customer_phones where tenant_id = ? and ${otherPackages} and number in (${marks(chunk.length)})`, [tenantId, ...(globallyUnique ? [packageKey] : []), ...chunk]);
       for (const f of other) elsewhere.set(f.number, f.customer_id);
     }
@@ -306,7 +320,10 @@ async function insertFresh(db: BulkStatements, settings: BatchSettings, fresh: r
       id, settings.tenantId, packageKey, v.name, v.email, v.gender, v.age, v.address, v.area, v.notes, JSON.stringify(v.custom), JSON.stringify(v.tags), v.dataSourceId,
       v.taskId, v.agentNumber, v.allocatedAt, 0, null, null, false, settings.now, settings.now,
     ]);
-    v.phones.forEach((number, position) => phones.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]));
+    v.phones.forEach((number, position) => {
+      phones.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
+      settings.writtenNumbers?.add(number);
+    });
   }
   await db.insert('customers', CUSTOMER_COLUMNS, customers);
   await db.insert('customer_phones', PHONE_COLUMNS, phones);
@@ -358,7 +375,9 @@ async function updateExisting(db: BulkStatements, settings: BatchSettings, updat
         throw error instanceof ConflictError ? uniqueValueConflict(error.cause ?? error) : error;
       }
       after.phones.forEach((number, position) => {
-        if (position >= before.phones.length) added.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
+        if (position < before.phones.length) return;
+        added.push([settings.tenantId, packageKey, settings.numberScope, id, number, position]);
+        settings.writtenNumbers?.add(number);
       });
       if (after.phones.length > before.phones.length) numbersAdded.push({ customerId: id, numbers: after.phones });
     }

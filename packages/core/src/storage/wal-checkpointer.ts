@@ -105,7 +105,7 @@ export class WalCheckpointer {
     private readonly maxFrames: number,
     private readonly onFailure: (reason: string) => void = () => {},
   ) {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { shared: this.shared.buffer, filename, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 8, codeRangeSizeMb: 2 }, workerData: { shared: this.shared.buffer, filename, driver: createRequire(import.meta.url).resolve('better-sqlite3') } });
     // A checkpointer never keeps the process alive: what it leaves is copied by the next checkpoint (or at close).
     this.worker.unref();
     this.worker.on('message', (message: { error: string }) => this.fail(message.error));

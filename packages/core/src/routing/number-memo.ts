@@ -44,7 +44,7 @@ interface Family {
  * wrong. Shapes come in families (same length and first three characters: `+1` and an area
  * code's first digit, a trunk prefix and a mobile range): once four shapes of a family
  * confirmed the same rule, a new shape of it is trusted after its first full parse agrees,
- * instead of three — a list of 100k US numbers has ~8,000 shapes. A property test holds it to
+ * instead of three — the benchmark's million US numbers have ~8,000 shapes. A property test holds it to
  * `normalizeNumber` on numbers of many countries.
  */
 export class NumberMemo {

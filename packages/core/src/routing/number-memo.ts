@@ -106,8 +106,7 @@ export class NumberMemo {
 
   /** A shape confirmed its rule: it counts for its family when the rule carries over to the family's other shapes. */
   private vouch(cleaned: string, full: string): void {
-    let tail = 0;
-    while (tail < cleaned.length && tail < full.length && cleaned.charCodeAt(cleaned.length - 1 - tail) === full.charCodeAt(full.length - 1 - tail)) tail++;
+    const tail = commonTail(cleaned, full);
     const drop = cleaned.length - tail;
     const prepend = full.slice(0, full.length - tail);
     const key = familyKey(cleaned);
@@ -137,10 +136,16 @@ function clean(raw: string): string {
   return plain ? raw : raw.trim().replace(/[^0-9+]/g, '');
 }
 
-/** The rule that turns `cleaned` into `full`: the longest common tail stays, the rest is replaced. */
-function learn(cleaned: string, full: string): Rule {
+/** How many characters `cleaned` and `full` share at their ends: what a rule keeps. */
+function commonTail(cleaned: string, full: string): number {
   let tail = 0;
   while (tail < cleaned.length && tail < full.length && cleaned.charCodeAt(cleaned.length - 1 - tail) === full.charCodeAt(full.length - 1 - tail)) tail++;
+  return tail;
+}
+
+/** The rule that turns `cleaned` into `full`: the longest common tail stays, the rest is replaced. */
+function learn(cleaned: string, full: string): Rule {
+  const tail = commonTail(cleaned, full);
   // The tail must not reach into the part that decides the shape, or the rule would not carry over.
   const drop = Math.max(cleaned.length - tail, Math.min(PREFIX, cleaned.length));
   return { drop, prepend: full.slice(0, full.length - (cleaned.length - drop)), confirmed: 0, uses: 0, unstable: false };

@@ -128,8 +128,10 @@ export class WalCheckpointer {
     // Until the thread has the database open, how long the log is goes unseen: the first commit waits for it (an import's first batch takes longer than that).
     await this.until(STATE, STARTING);
     if (!this.usable()) return;
-    if (this.idle()) this.look();
-    this.frames = this.framesInLog() ?? this.frames;
+    // The wal-index header says exactly; without it, the thread's last report (while it is idle).
+    const inLog = this.framesInLog();
+    if (inLog !== undefined) this.frames = inLog;
+    else if (this.idle()) this.look();
     if (this.frames >= this.maxFrames) await this.catchUp();
     else if (this.idle()) this.request();
   }

@@ -49,6 +49,13 @@ export interface AgentPool {
   pick(request?: PickRequest): PoolAgent[];
   /** The agent to ring next: the first of `pick` (the only one but for ring all), without building a list. */
   pickOne(request?: PickRequest): PoolAgent | undefined;
+  /**
+   * `pickOne`'s agent as its roster index (`PoolAgent.index`), or -1: for a caller that keeps
+   * its agents by index and reserves through `AgentRoster.leaveAllPools(index)`, so that a
+   * decision reads no object of the agent's (the one picked is the one idle longest, whose
+   * objects are the coldest in memory).
+   */
+  pickIndex(request?: PickRequest): number;
   /** Midnight in the tenant's time zone: today's counts start again at zero. */
   resetDaily(): void;
 }

@@ -2,8 +2,8 @@ import { ValidationError } from '../../errors/errors.js';
 
 /** What an agent's handle needs from a pool it is in. */
 export interface PoolMembership {
-  /** The agent left every pool (its epoch already moved on); `place` is its place in this pool (see `PoolAgent.at`). */
-  vacated(agent: PoolAgent, place: number): void;
+  /** Agent `index` left every pool (its epoch already moved on); `place` is its place in this pool (see `PoolAgent.at`). */
+  vacated(index: number, place: number): void;
   /** The agent's epoch moved on while it stays in this pool: a lazy index files it again. */
   refile(agent: PoolAgent, place: number): void;
 }
@@ -20,6 +20,10 @@ export const SLOT = 5;
 
 /** Places an agent's block starts with: most agents are in a handful of groups; more moves the block (rare). */
 const FIRST_BLOCK = 4;
+/** `AgentRoster.blocks`: per agent, where its block starts and how many places it uses. */
+const BLOCK = 2;
+const BASE = 0;
+const COUNT = 1;
 
 /**
  * The agents the pools of one tenant know, by dense integer index, and where everything a
@@ -45,6 +49,12 @@ export class AgentRoster {
    */
   places = new Float64Array(64 * FIRST_BLOCK * PLACE);
   readonly placePools: Array<PoolMembership | undefined> = [];
+  /**
+   * By agent index, two ints side by side: where its block of places starts, and how many
+   * pools it is in. Here rather than on the handle, so that a reservation by index
+   * (`leaveAllPools`) reads one cache line and never the handle. Replaced when it grows.
+   */
+  blocks = new Int32Array(64 * BLOCK);
 
   /**
    * Makes every entry of the agent stale. Epochs are int32 counters (so that V8 keeps them,
@@ -55,6 +65,25 @@ export class AgentRoster {
     this.epochs[index] = (this.epochs[index]! + 1) | 0;
   }
 
+  /**
+   * Agent `index` can take no call now (reserved, paused, DND, logged out…): it leaves every
+   * pool it is in, at once, before anything else runs. O(pools) counter updates; no index
+   * is touched but those that cannot skip a stale entry (the random ones), and no handle is
+   * read: a caller that keeps agents by index (`AgentPool.pickIndex`) touches no object of
+   * the agent's at all.
+   */
+  leaveAllPools(index: number): void {
+    const blocks = this.blocks;
+    const count = blocks[index * BLOCK + COUNT]!;
+    if (count === 0) return;
+    this.moveEpoch(index);
+    const base = blocks[index * BLOCK + BASE]!;
+    const pools = this.placePools;
+    // The places stay written (a release overwrites them), so leaving writes nothing but counters.
+    for (let place = 0; place < count; place++) pools[base + place]!.vacated(index, place);
+    blocks[index * BLOCK + COUNT] = 0;
+  }
+
   /** A handle for one agent; the engine creates one per agent runtime and passes it to every pool. */
   enrol(agentId: string): PoolAgent {
     if (typeof agentId !== 'string' || agentId === '') {
@@ -62,7 +91,9 @@ export class AgentRoster {
     }
     const index = this.agents.length;
     this.epochs.push(0);
-    const agent = new PoolAgent(this, index, agentId, this.block(FIRST_BLOCK), FIRST_BLOCK);
+    if ((index + 1) * BLOCK > this.blocks.length) this.blocks = grown(this.blocks);
+    this.blocks[index * BLOCK + BASE] = this.block(FIRST_BLOCK);
+    const agent = new PoolAgent(this, index, agentId, FIRST_BLOCK);
     this.agents.push(agent);
     return agent;
   }
@@ -76,8 +107,8 @@ export class AgentRoster {
   }
 }
 
-function grown(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(array.length * 2);
+function grown<A extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(array: A): A {
+  const bigger = new (array.constructor as new (length: number) => A)(array.length * 2);
   bigger.set(array);
   return bigger;
 }
@@ -87,17 +118,30 @@ function grown(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
  * which pools it is in and its figures there, kept in its roster's arrays (`base`).
  */
 export class PoolAgent {
-  /** The agent is in `poolCount` pools: places 0 … poolCount - 1 of its block. */
-  poolCount = 0;
-
   constructor(
     readonly roster: AgentRoster,
     readonly index: number,
     readonly agentId: string,
-    /** Where the agent's block of places starts in the roster's arrays. */
-    public base: number,
     private capacity: number,
   ) {}
+
+  /** The agent is in `poolCount` pools: places 0 … poolCount - 1 of its block. */
+  get poolCount(): number {
+    return this.roster.blocks[this.index * BLOCK + COUNT]!;
+  }
+
+  private set poolCount(count: number) {
+    this.roster.blocks[this.index * BLOCK + COUNT] = count;
+  }
+
+  /** Where the agent's block of places starts in the roster's arrays. */
+  get base(): number {
+    return this.roster.blocks[this.index * BLOCK + BASE]!;
+  }
+
+  private set base(base: number) {
+    this.roster.blocks[this.index * BLOCK + BASE] = base;
+  }
 
   /** Where the figures of place `place` start in `roster.places`. */
   at(place: number): number {
@@ -110,14 +154,7 @@ export class PoolAgent {
    * is touched but those that cannot skip a stale entry (the random ones).
    */
   leaveAllPools(): void {
-    const count = this.poolCount;
-    if (count === 0) return;
-    const roster = this.roster;
-    roster.moveEpoch(this.index);
-    const pools = roster.placePools;
-    // The places stay written (a release overwrites them), so leaving writes nothing but counters.
-    for (let place = 0; place < count; place++) pools[this.base + place]!.vacated(this, place);
-    this.poolCount = 0;
+    this.roster.leaveAllPools(this.index);
   }
 
   /** The agent's place in `pool`, or -1; agents are in a handful of groups, so a scan beats a map. */

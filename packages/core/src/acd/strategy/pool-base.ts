@@ -66,9 +66,10 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
     for (let other = 0; other < agent.poolCount; other++) agent.poolAt(other).refile(agent, other);
   }
 
-  vacated(agent: PoolAgent, place: number): void {
+  vacated(index: number, place: number): void {
     this.count--;
-    this.leave(agent, place);
+    // A lazy pool's entry went stale with the epoch: it reads nothing of the agent's here.
+    if (!this.lazy) this.leave(this.agents[index]!, place);
   }
 
   refile(agent: PoolAgent, place: number): void {
@@ -91,6 +92,10 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
   }
 
   abstract pickOne(request?: PickRequest): PoolAgent | undefined;
+
+  pickIndex(request?: PickRequest): number {
+    return this.pickOne(request)?.index ?? -1;
+  }
 
   /** Entries the index holds, live or stale: lazy pools keep it O(size) by sweeping (a test checks the bound). */
   abstract get heldEntries(): number;

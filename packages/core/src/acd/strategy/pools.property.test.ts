@@ -52,8 +52,8 @@ function referencePick(strategy: RingStrategy, entries: Entry[], request: PickRe
 type Step =
   | { kind: 'add'; pool: number; entry: Entry }
   | { kind: 'remove'; pool: number; agentId: string }
-  | { kind: 'reserve'; agentId: string }
-  | { kind: 'pick'; pool: number; exclude: string[]; afterPosition: number | undefined }
+  | { kind: 'reserve'; agentId: string; byIndex: boolean }
+  | { kind: 'pick'; pool: number; exclude: string[]; afterPosition: number | undefined; byIndex: boolean }
   | { kind: 'reset-daily'; pool: number };
 
 const POOLS = 3;
@@ -71,7 +71,7 @@ const entry: fc.Arbitrary<Entry> = fc.record({
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('add' as const), pool: poolIndex, entry }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pool: poolIndex, agentId }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reserve' as const), agentId }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('reserve' as const), agentId, byIndex: fc.boolean() }) },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -79,6 +79,7 @@ const step: fc.Arbitrary<Step> = fc.oneof(
       pool: poolIndex,
       exclude: fc.uniqueArray(agentId, { maxLength: 4 }),
       afterPosition: fc.option(fc.integer({ min: -1, max: 10 }), { nil: undefined }),
+      byIndex: fc.boolean(),
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset-daily' as const), pool: poolIndex }) },
@@ -107,7 +108,8 @@ function runAgainstReference(strategies: RingStrategy[], steps: Step[], seed: nu
         models[s.pool]!.delete(s.agentId);
         break;
       case 'reserve':
-        agents.reserve(s.agentId);
+        if (s.byIndex) agents.reserveByIndex(s.agentId);
+        else agents.reserve(s.agentId);
         for (const model of models) model.delete(s.agentId);
         break;
       case 'reset-daily':
@@ -117,7 +119,9 @@ function runAgainstReference(strategies: RingStrategy[], steps: Step[], seed: nu
       case 'pick': {
         const strategy = strategies[s.pool]!;
         const request: PickRequest = { exclude: new Set(s.exclude), afterPosition: s.afterPosition };
-        const picked = pools[s.pool]!.pick(request);
+        // By index the pool answers with one agent, the first of what `pick` would answer.
+        const byIndex = s.byIndex ? pools[s.pool]!.pickIndex(request) : undefined;
+        const picked = s.byIndex ? (byIndex === undefined ? [] : [byIndex]) : pools[s.pool]!.pick(request);
         const entries = [...models[s.pool]!.values()];
         if (strategy === 'random' || strategy === 'weighted-random') {
           const candidates = referenceCandidates(strategy, entries, request).map((e) => e.agentId);
@@ -125,7 +129,8 @@ function runAgainstReference(strategies: RingStrategy[], steps: Step[], seed: nu
           else expect(candidates).toContain(picked[0]);
           expect(picked.length).toBe(Math.min(1, candidates.length));
         } else {
-          expect(picked).toEqual(referencePick(strategy, entries, request, roundRobinLast[s.pool]));
+          const expected = referencePick(strategy, entries, request, roundRobinLast[s.pool]);
+          expect(picked).toEqual(s.byIndex ? expected.slice(0, 1) : expected);
         }
         if (strategy === 'round-robin' && picked.length > 0) roundRobinLast[s.pool] = models[s.pool]!.get(picked[0] as string)?.position;
         break;

@@ -33,6 +33,12 @@ export class TestAgents {
     this.known(agentId)?.leaveAllPools();
   }
 
+  /** The same reservation by the agent's roster index, as a caller that keeps agents by index makes it. */
+  reserveByIndex(agentId: string): void {
+    const agent = this.known(agentId);
+    if (agent !== undefined) this.roster.leaveAllPools(agent.index);
+  }
+
   pool(strategy: RingStrategy, seed = 1): TestPool {
     return new TestPool(this, createAgentPool(strategy, new SeededRandom(seed)));
   }
@@ -69,6 +75,12 @@ export class TestPool {
 
   pick(request?: PickRequest): string[] {
     return this.pool.pick(request).map((agent) => agent.agentId);
+  }
+
+  /** `pickIndex`, turned back into an id through the roster. */
+  pickIndex(request?: PickRequest): string | undefined {
+    const index = this.pool.pickIndex(request);
+    return index < 0 ? undefined : this.agents.roster.agents[index]!.agentId;
   }
 
   resetDaily(): void {

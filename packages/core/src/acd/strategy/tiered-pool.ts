@@ -54,17 +54,22 @@ export abstract class TieredPool<T extends Tier> extends PoolBase {
   protected abstract rankAt(places: Float64Array, at: number): number;
 
   pickOne(request?: PickRequest): PoolAgent | undefined {
+    const index = this.pickIndex(request);
+    return index < 0 ? undefined : this.agents[index];
+  }
+
+  override pickIndex(request?: PickRequest): number {
     const exclude = exclusionOf(request);
     const first = this.firstTier;
-    if (first === undefined) return undefined;
+    if (first === undefined) return -1;
     const index = first.first(exclude);
-    if (index >= 0) return this.agents[index];
+    if (index >= 0) return index;
     const tiers = this.tiers;
     for (let i = 1; i < tiers.length; i++) {
       const later = tiers[i]!.first(exclude);
-      if (later >= 0) return this.agents[later];
+      if (later >= 0) return later;
     }
-    return undefined;
+    return -1;
   }
 
   get heldEntries(): number {

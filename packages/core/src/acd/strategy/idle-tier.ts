@@ -10,16 +10,21 @@ interface Straggler {
   readonly position: number;
 }
 
-/** An entry of the queue is 4 numbers side by side in one Float64Array: agent index, epoch, availableSince, position. */
-const ENTRY = 4;
 /**
- * The array starts with one entry's worth of header: the key of the last entry queued
- * (availableSince, position, agent index). Numbers in object fields would be boxed, each a
- * cache miss of its own; here they share the queue's memory. Entry `i` is at `(i + 1) * ENTRY`.
+ * An entry of the queue is two pairs at the same offset of two arrays: (agent index, epoch)
+ * in an Int32Array, which is all that skipping a stale entry reads (8 bytes an entry, so a
+ * cache line holds eight), and (availableSince, position) in a Float64Array, read only to
+ * order a late entry. Entry `i` is at `(i + 1) * ENTRY` in both.
+ */
+const ENTRY = 2;
+/**
+ * Both arrays start with one entry's worth of header: the key of the last entry queued
+ * (availableSince and position in `keys`, the agent's index in `ids`). Numbers in object
+ * fields would be boxed, each a cache miss of its own; here they share the queue's memory.
  */
 const BACK_SINCE = 0;
 const BACK_POSITION = 1;
-const BACK_AGENT = 2;
+const BACK_AGENT = 0;
 
 /**
  * One tier of a longest-idle pool. An agent that becomes available now has the newest
@@ -30,11 +35,12 @@ const BACK_AGENT = 2;
  * of the two fronts. A stale entry is skipped and dropped when it reaches the front, or by
  * `sweep`, both checking the roster's epoch table only, never the agent.
  *
- * The queue is one array of numbers reused in place (it only grows), so the hot path
+ * The queue is two arrays of numbers reused in place (they only grow), so the hot path
  * allocates nothing and an entry's fields share a cache line.
  */
 export class IdleTier {
-  private queue = new Float64Array(9 * ENTRY);
+  private ids = new Int32Array(9 * ENTRY);
+  private keys = new Float64Array(9 * ENTRY);
   /** Entries [head, tail) are queued; the array is reused from 0 whenever the queue empties. */
   private head = 0;
   private tail = 0;
@@ -64,21 +70,21 @@ export class IdleTier {
   }
 
   enter(index: number, epoch: number, since: number, position: number): void {
-    let queue = this.queue;
-    if (this.tail === this.head || this.order(queue[BACK_SINCE]!, queue[BACK_POSITION]!, queue[BACK_AGENT]!, since, position, index) < 0) {
+    if (this.tail === this.head || this.order(this.keys[BACK_SINCE]!, this.keys[BACK_POSITION]!, this.ids[BACK_AGENT]!, since, position, index) < 0) {
       if (this.tail === this.head) {
         this.frontIndex = index | 0;
         this.frontEpoch = epoch | 0;
       }
-      if ((this.tail + 2) * ENTRY > queue.length) queue = this.makeRoom();
+      if ((this.tail + 2) * ENTRY > this.ids.length) this.makeRoom();
+      const { ids, keys } = this;
       const at = ++this.tail * ENTRY;
-      queue[at] = index;
-      queue[at + 1] = epoch;
-      queue[at + 2] = since;
-      queue[at + 3] = position;
-      queue[BACK_SINCE] = since;
-      queue[BACK_POSITION] = position;
-      queue[BACK_AGENT] = index;
+      ids[at] = index;
+      ids[at + 1] = epoch;
+      keys[at] = since;
+      keys[at + 1] = position;
+      keys[BACK_SINCE] = since;
+      keys[BACK_POSITION] = position;
+      ids[BACK_AGENT] = index;
       return;
     }
     this.stragglers ??= new OrderedSet<Straggler>((a, b) => this.order(a.since, a.position, a.index, b.since, b.position, b.index) || a.epoch - b.epoch);
@@ -94,39 +100,39 @@ export class IdleTier {
   /** With exclusions, or late entries to weigh against the queue's front. */
   private firstOfBoth(exclude: ReadonlySet<string> | undefined): number {
     const q = exclude === undefined ? this.queueFront() : this.queuedFirstAllowed(exclude);
-    const queued = q < 0 ? -1 : q === this.head ? this.frontIndex : this.queue[(q + 1) * ENTRY]!;
+    const queued = q < 0 ? -1 : q === this.head ? this.frontIndex : this.ids[(q + 1) * ENTRY]!;
     if (this.stragglers === undefined) return queued;
     const late = this.stragglerFirst(this.stragglers, exclude);
     if (late === undefined) return queued;
     if (q < 0) return late.index;
     // Both are live, so both keys are the agents' current ones.
     const at = (q + 1) * ENTRY;
-    const queue = this.queue;
-    return this.order(late.since, late.position, late.index, queue[at + 2]!, queue[at + 3]!, queued) < 0 ? late.index : queued;
+    const keys = this.keys;
+    return this.order(late.since, late.position, late.index, keys[at]!, keys[at + 1]!, queued) < 0 ? late.index : queued;
   }
 
   /** Drops every stale entry; O(entries), against the epoch table only. */
   sweep(): void {
-    const queue = this.queue;
+    const { ids, keys } = this;
     const live = this.epochs;
     let kept = 0;
     for (let i = this.head; i < this.tail; i++) {
       const at = (i + 1) * ENTRY;
-      if (live[queue[at]!] !== queue[at + 1]) continue;
+      if (live[ids[at]!] !== ids[at + 1]) continue;
       const to = ++kept * ENTRY;
-      queue[to] = queue[at]!;
-      queue[to + 1] = queue[at + 1]!;
-      queue[to + 2] = queue[at + 2]!;
-      queue[to + 3] = queue[at + 3]!;
+      ids[to] = ids[at]!;
+      ids[to + 1] = ids[at + 1]!;
+      keys[to] = keys[at]!;
+      keys[to + 1] = keys[at + 1]!;
     }
     this.head = 0;
     this.tail = kept;
     this.syncFront();
     if (kept > 0) {
       const back = kept * ENTRY;
-      queue[BACK_SINCE] = queue[back + 2]!;
-      queue[BACK_POSITION] = queue[back + 3]!;
-      queue[BACK_AGENT] = queue[back]!;
+      keys[BACK_SINCE] = keys[back]!;
+      keys[BACK_POSITION] = keys[back + 1]!;
+      ids[BACK_AGENT] = ids[back]!;
     }
     const stragglers = this.stragglers;
     if (stragglers === undefined) return;
@@ -138,8 +144,8 @@ export class IdleTier {
 
   /** Every live agent in the tier. */
   members(into: PoolAgent[]): void {
-    const { queue, epochs, agents } = this;
-    for (let at = (this.head + 1) * ENTRY; at <= this.tail * ENTRY; at += ENTRY) if (epochs[queue[at]!] === queue[at + 1]) into.push(agents[queue[at]!]!);
+    const { ids, epochs, agents } = this;
+    for (let at = (this.head + 1) * ENTRY; at <= this.tail * ENTRY; at += ENTRY) if (epochs[ids[at]!] === ids[at + 1]) into.push(agents[ids[at]!]!);
     for (const entry of this.stragglers ?? []) if (epochs[entry.index] === entry.epoch) into.push(agents[entry.index]!);
   }
 
@@ -155,10 +161,19 @@ export class IdleTier {
   /** The queue slot of the first live entry, or -1. */
   private queueFront(): number {
     const live = this.epochs;
-    while (this.head < this.tail) {
-      if (live[this.frontIndex] === this.frontEpoch) return this.head;
-      this.head++;
-      this.syncFront();
+    if (this.head < this.tail && live[this.frontIndex] === this.frontEpoch) return this.head;
+    // Skipping stale entries: locals, and the fields written once at the end.
+    const ids = this.ids;
+    const tail = this.tail;
+    let head = this.head;
+    while (++head < tail) {
+      const at = (head + 1) * ENTRY;
+      if (live[ids[at]!] === ids[at + 1]) {
+        this.head = head;
+        this.frontIndex = ids[at]!;
+        this.frontEpoch = ids[at + 1]!;
+        return head;
+      }
     }
     this.head = this.tail = 0;
     return -1;
@@ -166,11 +181,11 @@ export class IdleTier {
 
   /** Walks past excluded and stale entries; only stale ones at the front are dropped (the walk may not reorder). */
   private queuedFirstAllowed(exclude: ReadonlySet<string>): number {
-    const { queue, epochs, agents } = this;
+    const { ids, epochs, agents } = this;
     let front = true;
     for (let i = this.head; i < this.tail; i++) {
       const at = (i + 1) * ENTRY;
-      if (epochs[queue[at]!] !== queue[at + 1]) {
+      if (epochs[ids[at]!] !== ids[at + 1]) {
         if (front) {
           this.head = i + 1;
           this.syncFront();
@@ -178,7 +193,7 @@ export class IdleTier {
         continue;
       }
       front = false;
-      if (!exclude.has(agents[queue[at]!]!.agentId)) return i;
+      if (!exclude.has(agents[ids[at]!]!.agentId)) return i;
     }
     if (this.head === this.tail) this.head = this.tail = 0;
     return -1;
@@ -203,25 +218,30 @@ export class IdleTier {
   private syncFront(): void {
     if (this.head === this.tail) return;
     const at = (this.head + 1) * ENTRY;
-    this.frontIndex = this.queue[at]! | 0;
-    this.frontEpoch = this.queue[at + 1]! | 0;
+    this.frontIndex = this.ids[at]!;
+    this.frontEpoch = this.ids[at + 1]!;
   }
 
-  /** The array is full up to its end: move the queue to the start, and double the array if that frees less than half. */
-  private makeRoom(): Float64Array<ArrayBuffer> {
+  /** The arrays are full up to their end: move the queue to the start, and double the arrays if that frees less than half. */
+  private makeRoom(): void {
     const length = this.tail - this.head;
     const from = (this.head + 1) * ENTRY;
     const to = (this.tail + 1) * ENTRY;
     if (length * 2 > this.tail) {
-      const grown = new Float64Array(this.queue.length * 2);
-      grown.set(this.queue.subarray(0, ENTRY));
-      grown.set(this.queue.subarray(from, to), ENTRY);
-      this.queue = grown;
+      this.ids = moved(this.ids, new Int32Array(this.ids.length * 2), from, to);
+      this.keys = moved(this.keys, new Float64Array(this.keys.length * 2), from, to);
     } else {
-      this.queue.copyWithin(ENTRY, from, to);
+      this.ids.copyWithin(ENTRY, from, to);
+      this.keys.copyWithin(ENTRY, from, to);
     }
     this.head = 0;
     this.tail = length;
-    return this.queue;
   }
+}
+
+/** `into` with `array`'s header and its entries `[from, to)` right after it. */
+function moved<A extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(array: A, into: A, from: number, to: number): A {
+  into.set(array.subarray(0, ENTRY));
+  into.set(array.subarray(from, to), ENTRY);
+  return into;
 }

@@ -2,7 +2,11 @@ import { ValidationError } from '../../errors/errors.js';
 
 /** What an agent's handle needs from a pool it is in. */
 export interface PoolMembership {
-  /** Agent `index` left every pool (its epoch already moved on); `place` is its place in this pool (see `PoolAgent.at`). */
+  /**
+   * Agent `index` left every pool (its epoch already moved on; the roster took it off the
+   * pool's size); `place` is its place in this pool (see `PoolAgent.at`). Only pools
+   * registered as eager are told (`AgentRoster.register`).
+   */
   vacated(index: number, place: number): void;
   /** The agent's epoch moved on while it stays in this pool: a lazy index files it again. */
   refile(agent: PoolAgent, place: number): void;
@@ -49,6 +53,17 @@ export class AgentRoster {
    */
   places = new Float64Array(64 * FIRST_BLOCK * PLACE);
   readonly placePools: Array<PoolMembership | undefined> = [];
+  /** The id of `placePools[i]` (`register`), beside it: a reservation reads these, not the pools. Replaced when it grows. */
+  placePoolIds = new Int32Array(64 * FIRST_BLOCK);
+  /**
+   * By pool id: how many agents the pool holds. The roster keeps the pools' sizes so that a
+   * reservation updates them in one array instead of calling on 3–5 pool objects.
+   * Replaced when it grows.
+   */
+  poolSizes = new Int32Array(16);
+  /** By pool id: 1 for a pool that must be told when an agent leaves it (`PoolMembership.vacated`). */
+  private poolEager = new Uint8Array(16);
+  private pools = 0;
   /**
    * By agent index, two ints side by side: where its block of places starts, and how many
    * pools it is in. Here rather than on the handle, so that a reservation by index
@@ -78,10 +93,27 @@ export class AgentRoster {
     if (count === 0) return;
     this.moveEpoch(index);
     const base = blocks[index * BLOCK + BASE]!;
-    const pools = this.placePools;
+    const ids = this.placePoolIds;
+    const sizes = this.poolSizes;
+    const eager = this.poolEager;
     // The places stay written (a release overwrites them), so leaving writes nothing but counters.
-    for (let place = 0; place < count; place++) pools[base + place]!.vacated(index, place);
+    for (let place = 0; place < count; place++) {
+      const id = ids[base + place]!;
+      sizes[id]!--;
+      if (eager[id] === 1) this.placePools[base + place]!.vacated(index, place);
+    }
     blocks[index * BLOCK + COUNT] = 0;
+  }
+
+  /** A pool joins the roster (at its first agent): its id, by which the roster keeps its size. */
+  register(eager: boolean): number {
+    const id = this.pools++;
+    if (id === this.poolSizes.length) {
+      this.poolSizes = grown(this.poolSizes);
+      this.poolEager = grown(this.poolEager);
+    }
+    this.poolEager[id] = eager ? 1 : 0;
+    return id;
   }
 
   /** A handle for one agent; the engine creates one per agent runtime and passes it to every pool. */
@@ -103,11 +135,12 @@ export class AgentRoster {
     const base = this.placePools.length;
     for (let i = 0; i < capacity; i++) this.placePools.push(undefined);
     while (this.placePools.length * PLACE > this.places.length) this.places = grown(this.places);
+    while (this.placePools.length > this.placePoolIds.length) this.placePoolIds = grown(this.placePoolIds);
     return base;
   }
 }
 
-function grown<A extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer>>(array: A): A {
+function grown<A extends Float64Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer>>(array: A): A {
   const bigger = new (array.constructor as new (length: number) => A)(array.length * 2);
   bigger.set(array);
   return bigger;
@@ -169,11 +202,12 @@ export class PoolAgent {
     return this.roster.placePools[this.base + place]!;
   }
 
-  /** A new place after the others; returns it. */
-  takePlace(pool: PoolMembership): number {
+  /** A new place after the others, in the pool of id `poolId` (`AgentRoster.register`); returns it. */
+  takePlace(pool: PoolMembership, poolId: number): number {
     if (this.poolCount === this.capacity) this.moveBlock();
     const place = this.poolCount++;
     this.roster.placePools[this.base + place] = pool;
+    this.roster.placePoolIds[this.base + place] = poolId;
     return place;
   }
 
@@ -183,6 +217,7 @@ export class PoolAgent {
     const last = --this.poolCount;
     if (place !== last) {
       roster.placePools[base + place] = roster.placePools[base + last];
+      roster.placePoolIds[base + place] = roster.placePoolIds[base + last]!;
       roster.places.copyWithin((base + place) * PLACE, (base + last) * PLACE, (base + last + 1) * PLACE);
     }
     roster.placePools[base + last] = undefined;
@@ -195,6 +230,7 @@ export class PoolAgent {
     roster.places.copyWithin(base * PLACE, this.base * PLACE, (this.base + this.poolCount) * PLACE);
     for (let place = 0; place < this.poolCount; place++) {
       roster.placePools[base + place] = roster.placePools[this.base + place];
+      roster.placePoolIds[base + place] = roster.placePoolIds[this.base + place]!;
       roster.placePools[this.base + place] = undefined;
     }
     this.base = base;

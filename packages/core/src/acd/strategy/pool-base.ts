@@ -28,10 +28,11 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
   /** The roster's epoch table and agents, held directly: every pick reads them. */
   protected epochs: number[] = [];
   protected agents: PoolAgent[] = [];
-  private count = 0;
+  /** This pool's id in its roster, which keeps its size (`AgentRoster.poolSizes`). */
+  private id = -1;
 
   get size(): number {
-    return this.count;
+    return this.roster === undefined ? 0 : this.roster.poolSizes[this.id]!;
   }
 
   has(agent: PoolAgent): boolean {
@@ -42,7 +43,7 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
     checkMember(agent.agentId, member, stats);
     if (this.roster !== agent.roster) this.bind(agent.roster);
     if (agent.placeIn(this) >= 0) this.remove(agent);
-    const place = agent.takePlace(this);
+    const place = agent.takePlace(this, this.id);
     const places = agent.roster.places;
     const at = agent.at(place);
     places[at + POSITION] = member.position;
@@ -51,14 +52,14 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
     places[at + CALLS] = stats.callsToday;
     places[at + TALK] = stats.talkTimeTodayMs;
     places[at + SLOT] = -1;
-    this.count++;
+    this.roster!.poolSizes[this.id]!++;
     this.enter(agent, place);
   }
 
   remove(agent: PoolAgent): void {
     const place = agent.placeIn(this);
     if (place < 0) return;
-    this.count--;
+    this.roster!.poolSizes[this.id]!--;
     this.leave(agent, place);
     agent.dropPlace(place);
     if (!this.lazy) return;
@@ -67,9 +68,8 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
   }
 
   vacated(index: number, place: number): void {
-    this.count--;
-    // A lazy pool's entry went stale with the epoch: it reads nothing of the agent's here.
-    if (!this.lazy) this.leave(this.agents[index]!, place);
+    // Eager pools only: a lazy pool's entry went stale with the epoch, and the roster keeps the size.
+    this.leave(this.agents[index]!, place);
   }
 
   refile(agent: PoolAgent, place: number): void {
@@ -114,6 +114,7 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
       throw new ValidationError('The agents of one pool must come from one roster (one per tenant)', [{ path: 'agent', message: 'an agent of this pool\'s roster' }]);
     }
     this.roster = roster;
+    this.id = roster.register(!this.lazy);
     this.epochs = roster.epochs;
     this.agents = roster.agents;
   }

@@ -76,6 +76,28 @@ describe('reserving through the agent handle', () => {
     expect(pools.map((pool) => pool.size)).toEqual(Array(10).fill(1));
   });
 
+  it('keeps the pools of an agent in twelve groups, eager and lazy, through removals and a reservation by index', () => {
+    const agents = new TestAgents();
+    const strategies = ['longest-idle', 'random', 'fewest-calls', 'weighted-random'] as const;
+    const pools = Array.from({ length: 12 }, (_, i) => agents.pool(strategies[i % 4]!, i + 1));
+    for (const id of ['a', 'b']) pools.forEach((pool, i) => pool.add({ agentId: id, position: id === 'a' ? 0 : 1, priority: 1 }, { ...idle, availableSince: id === 'a' ? i : 100 + i }));
+    // Out of a group among its first six places and out of one beyond them: the last place moves into each gap.
+    pools[2]!.remove('a');
+    pools[8]!.remove('a');
+    expect(pools.map((pool) => pool.has('a'))).toEqual(pools.map((_, i) => i !== 2 && i !== 8));
+    expect(pools.map((pool) => pool.size)).toEqual(pools.map((_, i) => (i === 2 || i === 8 ? 1 : 2)));
+    agents.reserveByIndex('a');
+    expect(pools.map((pool) => [pool.size, pool.has('a'), pool.pickIndex()])).toEqual(pools.map(() => [1, false, 'b']));
+    // Back in every group but one: each pool holds it once.
+    pools.forEach((pool, i) => i !== 5 && pool.add({ agentId: 'a', position: 0, priority: 1 }, { ...idle, availableSince: 200 }));
+    expect(pools.map((pool) => pool.size)).toEqual(pools.map((_, i) => (i === 5 ? 1 : 2)));
+    expect(pools.map((pool) => pool.has('a'))).toEqual(pools.map((_, i) => i !== 5));
+    // A pool of another roster may carry the same id: it does not hold this roster's agents.
+    const stranger = new TestAgents().pool('longest-idle');
+    stranger.add({ agentId: 'z', position: 0, priority: 1 });
+    expect(stranger.pool.has(agents.agent('a'))).toBe(false);
+  });
+
   it('refuses agents of another roster (a pool serves one tenant) and agents without an id', () => {
     const pool = createAgentPool('longest-idle', new SeededRandom(1));
     pool.add(new AgentRoster().enrol('a'), { position: 0, priority: 1 }, idle);

@@ -2,6 +2,8 @@ import { ValidationError } from '../../errors/errors.js';
 
 /** What an agent's handle needs from a pool it is in. */
 export interface PoolMembership {
+  /** The pool's id in its roster (`AgentRoster.register`), or -1 before it has one. */
+  readonly poolId: number;
   /**
    * Agent `index` left every pool (its epoch already moved on; the roster took it off the
    * pool's size); `place` is its place in this pool (see `PoolAgent.at`). Only pools
@@ -25,9 +27,10 @@ export const SLOT = 5;
 /** Places an agent's block starts with: most agents are in a handful of groups; more moves the block (rare). */
 const FIRST_BLOCK = 4;
 /**
- * `AgentRoster.blocks`: per agent, where its block starts, how many places it uses, and the
- * pool ids of its first `INLINE` places (copies of `placePoolIds`): 32 bytes, half a cache
- * line, so that a reservation reads one line for all it needs.
+ * `AgentRoster.blocks`: per agent, where its block of figures starts, how many places it
+ * uses, and the pool ids of its first `INLINE` places (later ones: `overflowIds`): 32 bytes,
+ * half a cache line, so that a reservation reads one line for all it needs and a release
+ * one more for the figures.
  */
 const BLOCK = 8;
 const BASE = 0;
@@ -54,13 +57,16 @@ export class AgentRoster {
    */
   readonly epochs: number[] = [];
   /**
-   * Every agent's places: agent `a`'s place `p` is the `PLACE` numbers from
-   * `(a.base + p) * PLACE`, and its pool is `placePools[a.base + p]`. Replaced when it grows.
+   * Every agent's figures in its pools: agent `a`'s place `p` is the `PLACE` numbers from
+   * `(a.base + p) * PLACE`. Replaced when it grows.
    */
   places = new Float64Array(64 * FIRST_BLOCK * PLACE);
-  readonly placePools: Array<PoolMembership | undefined> = [];
-  /** The id of `placePools[i]` (`register`), beside it: a reservation reads these, not the pools. Replaced when it grows. */
-  placePoolIds = new Int32Array(64 * FIRST_BLOCK);
+  /** Places handed out to blocks so far. */
+  private placesUsed = 0;
+  /** The pool id of place `p ≥ INLINE` of agent `a`, at `a.base + p` (an agent in more than `INLINE` groups). Replaced when it grows. */
+  private overflowIds = new Int32Array(64 * FIRST_BLOCK);
+  /** The pools, by id. */
+  readonly pools: PoolMembership[] = [];
   /**
    * By pool id: how many agents the pool holds. The roster keeps the pools' sizes so that a
    * reservation updates them in one array instead of calling on 3–5 pool objects.
@@ -69,7 +75,6 @@ export class AgentRoster {
   poolSizes = new Int32Array(16);
   /** By pool id: 1 for a pool that must be told when an agent leaves it (`PoolMembership.vacated`). */
   private poolEager = new Uint8Array(16);
-  private pools = 0;
   /**
    * By agent index, `BLOCK` ints side by side: where its block of places starts, how many
    * pools it is in, and the ids of its first pools. Here rather than on the handle, so that
@@ -104,16 +109,29 @@ export class AgentRoster {
     const eager = this.poolEager;
     // The places stay written (a release overwrites them), so leaving writes nothing but counters.
     for (let place = 0; place < count; place++) {
-      const id = place < INLINE ? blocks[at + IDS + place]! : this.placePoolIds[blocks[at + BASE]! + place]!;
+      const id = place < INLINE ? blocks[at + IDS + place]! : this.overflowIds[blocks[at + BASE]! + place]!;
       sizes[id]!--;
-      if (eager[id] === 1) this.placePools[blocks[at + BASE]! + place]!.vacated(index, place);
+      if (eager[id] === 1) this.pools[id]!.vacated(index, place);
     }
     blocks[at + COUNT] = 0;
   }
 
+  /** The pool id of agent `index`'s place `place`. */
+  poolIdAt(index: number, place: number): number {
+    const at = index * BLOCK;
+    return place < INLINE ? this.blocks[at + IDS + place]! : this.overflowIds[this.blocks[at + BASE]! + place]!;
+  }
+
+  setPoolIdAt(index: number, place: number, id: number): void {
+    const at = index * BLOCK;
+    if (place < INLINE) this.blocks[at + IDS + place] = id;
+    else this.overflowIds[this.blocks[at + BASE]! + place] = id;
+  }
+
   /** A pool joins the roster (at its first agent): its id, by which the roster keeps its size. */
-  register(eager: boolean): number {
-    const id = this.pools++;
+  register(pool: PoolMembership, eager: boolean): number {
+    const id = this.pools.length;
+    this.pools.push(pool);
     if (id === this.poolSizes.length) {
       this.poolSizes = grown(this.poolSizes);
       this.poolEager = grown(this.poolEager);
@@ -138,11 +156,16 @@ export class AgentRoster {
 
   /** A block of `capacity` places at the end (a block outgrown by its agent is not reused). */
   block(capacity: number): number {
-    const base = this.placePools.length;
-    for (let i = 0; i < capacity; i++) this.placePools.push(undefined);
-    while (this.placePools.length * PLACE > this.places.length) this.places = grown(this.places);
-    while (this.placePools.length > this.placePoolIds.length) this.placePoolIds = grown(this.placePoolIds);
+    const base = this.placesUsed;
+    this.placesUsed += capacity;
+    while (this.placesUsed * PLACE > this.places.length) this.places = grown(this.places);
+    while (this.placesUsed > this.overflowIds.length) this.overflowIds = grown(this.overflowIds);
     return base;
+  }
+
+  /** Copies the pool ids an agent keeps outside its roster block (places `INLINE`…) to a new block. */
+  moveOverflow(from: number, to: number, count: number): void {
+    if (count > INLINE) this.overflowIds.copyWithin(to + INLINE, from + INLINE, from + count);
   }
 }
 
@@ -198,23 +221,25 @@ export class PoolAgent {
 
   /** The agent's place in `pool`, or -1; agents are in a handful of groups, so a scan beats a map. */
   placeIn(pool: PoolMembership): number {
-    const pools = this.roster.placePools;
-    for (let place = 0; place < this.poolCount; place++) if (pools[this.base + place] === pool) return place;
+    const id = pool.poolId;
+    const roster = this.roster;
+    // Ids are per roster: a pool of another roster may carry the same number.
+    if (id < 0 || roster.pools[id] !== pool) return -1;
+    const count = this.poolCount;
+    for (let place = 0; place < count; place++) if (roster.poolIdAt(this.index, place) === id) return place;
     return -1;
   }
 
   /** The pool of place `place`. */
   poolAt(place: number): PoolMembership {
-    return this.roster.placePools[this.base + place]!;
+    return this.roster.pools[this.roster.poolIdAt(this.index, place)]!;
   }
 
-  /** A new place after the others, in the pool of id `poolId` (`AgentRoster.register`); returns it. */
-  takePlace(pool: PoolMembership, poolId: number): number {
+  /** A new place after the others, in `pool` (already registered with the roster); returns it. */
+  takePlace(pool: PoolMembership): number {
     if (this.poolCount === this.capacity) this.moveBlock();
     const place = this.poolCount++;
-    this.roster.placePools[this.base + place] = pool;
-    this.roster.placePoolIds[this.base + place] = poolId;
-    if (place < INLINE) this.roster.blocks[this.index * BLOCK + IDS + place] = poolId;
+    this.roster.setPoolIdAt(this.index, place, pool.poolId);
     return place;
   }
 
@@ -223,12 +248,9 @@ export class PoolAgent {
     const { roster, base } = this;
     const last = --this.poolCount;
     if (place !== last) {
-      roster.placePools[base + place] = roster.placePools[base + last];
-      roster.placePoolIds[base + place] = roster.placePoolIds[base + last]!;
-      if (place < INLINE) roster.blocks[this.index * BLOCK + IDS + place] = roster.placePoolIds[base + last]!;
+      roster.setPoolIdAt(this.index, place, roster.poolIdAt(this.index, last));
       roster.places.copyWithin((base + place) * PLACE, (base + last) * PLACE, (base + last + 1) * PLACE);
     }
-    roster.placePools[base + last] = undefined;
   }
 
   /** The agent joined more groups than its block holds: a block twice as big at the end of the roster. */
@@ -236,11 +258,7 @@ export class PoolAgent {
     const roster = this.roster;
     const base = roster.block(this.capacity * 2);
     roster.places.copyWithin(base * PLACE, this.base * PLACE, (this.base + this.poolCount) * PLACE);
-    for (let place = 0; place < this.poolCount; place++) {
-      roster.placePools[base + place] = roster.placePools[this.base + place];
-      roster.placePoolIds[base + place] = roster.placePoolIds[this.base + place]!;
-      roster.placePools[this.base + place] = undefined;
-    }
+    roster.moveOverflow(this.base, base, this.poolCount);
     this.base = base;
     this.capacity *= 2;
   }

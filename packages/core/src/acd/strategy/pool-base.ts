@@ -28,11 +28,11 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
   /** The roster's epoch table and agents, held directly: every pick reads them. */
   protected epochs: number[] = [];
   protected agents: PoolAgent[] = [];
-  /** This pool's id in its roster, which keeps its size (`AgentRoster.poolSizes`). */
-  private id = -1;
+  /** This pool's id in its roster, which keeps its size (`AgentRoster.poolSizes`); -1 until its first agent. */
+  poolId = -1;
 
   get size(): number {
-    return this.roster === undefined ? 0 : this.roster.poolSizes[this.id]!;
+    return this.roster === undefined ? 0 : this.roster.poolSizes[this.poolId]!;
   }
 
   has(agent: PoolAgent): boolean {
@@ -43,7 +43,7 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
     checkMember(agent.agentId, member, stats);
     if (this.roster !== agent.roster) this.bind(agent.roster);
     if (agent.placeIn(this) >= 0) this.remove(agent);
-    const place = agent.takePlace(this, this.id);
+    const place = agent.takePlace(this);
     const places = agent.roster.places;
     const at = agent.at(place);
     places[at + POSITION] = member.position;
@@ -52,14 +52,14 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
     places[at + CALLS] = stats.callsToday;
     places[at + TALK] = stats.talkTimeTodayMs;
     places[at + SLOT] = -1;
-    this.roster!.poolSizes[this.id]!++;
+    this.roster!.poolSizes[this.poolId]!++;
     this.enter(agent, place);
   }
 
   remove(agent: PoolAgent): void {
     const place = agent.placeIn(this);
     if (place < 0) return;
-    this.roster!.poolSizes[this.id]!--;
+    this.roster!.poolSizes[this.poolId]!--;
     this.leave(agent, place);
     agent.dropPlace(place);
     if (!this.lazy) return;
@@ -114,7 +114,7 @@ export abstract class PoolBase implements AgentPool, PoolMembership {
       throw new ValidationError('The agents of one pool must come from one roster (one per tenant)', [{ path: 'agent', message: 'an agent of this pool\'s roster' }]);
     }
     this.roster = roster;
-    this.id = roster.register(!this.lazy);
+    this.poolId = roster.register(this, !this.lazy);
     this.epochs = roster.epochs;
     this.agents = roster.agents;
   }

@@ -103,6 +103,11 @@ describe('reserving through the agent handle', () => {
     pool.add(new AgentRoster().enrol('a'), { position: 0, priority: 1 }, idle);
     expect(() => pool.add(new AgentRoster().enrol('b'), { position: 1, priority: 1 }, idle)).toThrow(ValidationError);
     expect(() => new AgentRoster().enrol('')).toThrow(ValidationError);
+    // By index, only an agent the roster enrolled: a stray index would corrupt the epoch table.
+    const roster = new AgentRoster();
+    roster.enrol('a');
+    expect(() => roster.leaveAllPools(0)).not.toThrow();
+    for (const index of [-1, 1, 0.5, Number.NaN]) expect(() => roster.leaveAllPools(index)).toThrow(/No agent/);
     expect(pool.size).toBe(1);
   });
 

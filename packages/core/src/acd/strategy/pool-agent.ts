@@ -100,6 +100,9 @@ export class AgentRoster {
    * the agent's at all.
    */
   leaveAllPools(index: number): void {
+    if (!(index >>> 0 === index && index < this.agents.length)) {
+      throw new ValidationError(`No agent ${index} in this roster`, [{ path: 'index', message: `an agent index from 0 to ${this.agents.length - 1}` }]);
+    }
     const blocks = this.blocks;
     const at = index * BLOCK;
     const count = blocks[at + COUNT]!;

@@ -275,8 +275,20 @@ function floorSelector(center: Center): Selector {
 }
 
 /** app_queue's way: walk the group's members in page order, skip the unavailable, keep the strictly better. */
+/** What the walks rank a member by within its priority: its idle time's start, or its calls today. */
+function rankOf(strategy: Strategy): (agent: Agent, membership: Membership) => number {
+  return strategy === 'longest-idle' ? (agent) => agent.availableSince : (_agent, membership) => membership.callsToday;
+}
+
+/** The walks' reservation: the member's status, where app_queue keeps it (the walk just read this object). */
+function markBusy(center: Center): (agent: number) => void {
+  return (agent) => {
+    center.agents[agent]!.busy = true;
+  };
+}
+
 function scanningSelector(center: Center, strategy: Strategy): Selector {
-  const rank = strategy === 'longest-idle' ? (agent: Agent) => agent.availableSince : (_agent: Agent, m: Membership) => m.callsToday;
+  const rank = rankOf(strategy);
   return {
     pick(group) {
       let best: Agent | undefined;
@@ -294,10 +306,7 @@ function scanningSelector(center: Center, strategy: Strategy): Selector {
       }
       return best === undefined ? -1 : best.index;
     },
-    // The walk just read this agent: its status is written where app_queue keeps it, on the member.
-    reserve(agent) {
-      center.agents[agent]!.busy = true;
-    },
+    reserve: markBusy(center),
     release() {},
   };
 }
@@ -332,7 +341,7 @@ interface CallAttempt {
  */
 function appQueueSelector(center: Center, strategy: Strategy): Selector {
   const pending = new Set<Agent>();
-  const rank = strategy === 'longest-idle' ? (agent: Agent) => agent.availableSince : (_agent: Agent, m: Membership) => m.callsToday;
+  const rank = rankOf(strategy);
   return {
     pick(group) {
       const members = center.groups[group]!;
@@ -368,9 +377,7 @@ function appQueueSelector(center: Center, strategy: Strategy): Selector {
         best.stillgoing = false;
       }
     },
-    reserve(agent) {
-      center.agents[agent]!.busy = true;
-    },
+    reserve: markBusy(center),
     release() {},
   };
 }
@@ -427,16 +434,11 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
   const pickOnly = PICK_ONLY[selectorKind];
   // app_queue's sequence is timed in bulk only: 100k decisions one by one would take a minute at 100k agents.
   const timedOneByOne = selectorKind === 'appQueue' ? 0 : TIMED_ONE_BY_ONE;
-  const checksums: number[] = [];
-  const lastChecked = Math.max(0, ...checkedDecisions);
-  // The checksum after each of `checkedDecisions`; returns the next count to stop at.
-  const markChecksum = (count: number, checksum: number): number => {
-    checkedDecisions.forEach((at, k) => {
-      if (at === count) checksums[k] = checksum;
-    });
-    return Math.min(Infinity, ...checkedDecisions.filter((at) => at > count));
-  };
-  let nextMark = Math.min(Infinity, ...checkedDecisions);
+  // The checksum after each of `checkedDecisions`, taken as the count passes it.
+  const marks = [...new Set(checkedDecisions)].sort((a, b) => a - b);
+  const checksumAt = new Map<number, number>();
+  let mark = 0;
+  const lastChecked = marks.at(-1) ?? 0;
   const center = buildCenter(agentCount);
   const selector = makeSelector(center, strategy);
   (globalThis as { gc?: () => void }).gc?.();
@@ -456,7 +458,7 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
       // An int32 hash (Math.imul): a floating-point `%` here would cost more than the pools' pick.
       if (i < lastChecked) {
         checksum = (Math.imul(checksum, 31) + picked + 1) | 0;
-        if (i + 1 === nextMark) nextMark = markChecksum(i + 1, checksum);
+        if (i + 1 === marks[mark]) checksumAt.set(marks[mark++]!, checksum);
       }
     }
     const t1 = performance.now();
@@ -485,7 +487,7 @@ function run(agentCount: number, strategy: Strategy, selectorKind: keyof typeof 
     releasesPerS: releases / (releasingMs / 1_000),
     callsPerS: decisions / ((decidingMs + releasingMs) / 1_000),
     pickOnlyPerS: pickOnly / (pickMs / 1_000),
-    checksums,
+    checksums: checkedDecisions.map((count) => checksumAt.get(count)!),
     unanswered: unanswered / decisions,
   };
 }

@@ -162,7 +162,7 @@ export class IdleTier {
   private queueFront(): number {
     const live = this.epochs;
     if (this.head < this.tail && live[this.frontIndex] === this.frontEpoch) return this.head;
-    // Skipping stale entries: locals, and the fields written once at the end.
+    // Skipping stale entries: locals, and the fields written once, when a live one is found.
     const ids = this.ids;
     const tail = this.tail;
     let head = this.head;
@@ -170,8 +170,7 @@ export class IdleTier {
       const at = (head + 1) * ENTRY;
       if (live[ids[at]!] === ids[at + 1]) {
         this.head = head;
-        this.frontIndex = ids[at]!;
-        this.frontEpoch = ids[at + 1]!;
+        this.syncFront();
         return head;
       }
     }

@@ -112,7 +112,7 @@ export class AgentRoster {
     const eager = this.poolEager;
     // The places stay written (a release overwrites them), so leaving writes nothing but counters.
     for (let place = 0; place < count; place++) {
-      const id = place < INLINE ? blocks[at + IDS + place]! : this.overflowIds[blocks[at + BASE]! + place]!;
+      const id = this.poolIdAt(index, place);
       sizes[id]!--;
       if (eager[id] === 1) this.pools[id]!.vacated(index, place);
     }

@@ -8,9 +8,9 @@ import { mediaRefSchema } from '../media/media-ref.js';
  * management). Runtime state (who is idle, who rings, who waits) lives in the engine.
  */
 
-/** An agent's number: unique in the tenant, and the user name of the agent's SIP phone. */
 /** An agent number: 2–16 digits (also its SIP user name). */
 export const AGENT_NUMBER_PATTERN = /^[0-9]{2,16}$/;
+/** An agent's number: unique in the tenant, and the user name of the agent's SIP phone. */
 export const agentNumberSchema = z.string().regex(AGENT_NUMBER_PATTERN, 'use 2-16 digits');
 /** An agent group's number: digits, unique in the tenant, fixed once set. */
 export const groupNumberSchema = z.string().regex(/^[0-9]{1,16}$/, 'use 1-16 digits');

@@ -456,6 +456,12 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
     return customers.map((customer, i) => ({ ...customer, submission: submissionOf(rows[i]!) }));
   }
 
+  /** Whether the package has any customer (`''`: the tenant's default package); by the (tenant, package) index. */
+  async anyInPackage(tenantId: string, packageKey: string): Promise<boolean> {
+    const row = await this.run(() => this.ctx.db('customers').where({ tenant_id: tenantId, package_key: packageKey }).first('id'));
+    return row !== undefined;
+  }
+
   /**
    * The small integer standing for (tenant, package) in the numbers' unique index (migration
    * 0015). Created on first use by this repository's own statement before the caller's
@@ -463,12 +469,6 @@ export class CustomerRepository extends TenantScopedRepository<CustomerRow> {
    * its cache goes with it. The pair never changes its scope (scopes are never deleted), so
    * every process may keep what it has read.
    */
-  /** Whether the package has any customer (`''`: the tenant's default package); by the (tenant, package) index. */
-  async anyInPackage(tenantId: string, packageKey: string): Promise<boolean> {
-    const row = await this.run(() => this.ctx.db('customers').where({ tenant_id: tenantId, package_key: packageKey }).first('id'));
-    return row !== undefined;
-  }
-
   async numberScope(tenantId: string, packageKey: string): Promise<NumberScope> {
     const key = `${tenantId}\u0000${packageKey}`;
     const known = this.numberScopes.get(key);
